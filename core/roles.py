@@ -1,0 +1,110 @@
+"""Roles are groups whose permissions are declared here and applied by data migrations.
+
+Every migration that adds models runs `sync_roles` again, so new models get their
+grants without anyone clicking in the admin. Patterns are `app_label.codename`
+globs; a leading `!` removes what earlier patterns granted.
+"""
+
+from fnmatch import fnmatch
+
+from django.contrib.auth.management import create_permissions
+
+from .choices import Tier
+
+AGENT = "Agent"
+SENIOR = "Senior agent"
+SPECIALIST = "Technical specialist"
+LEAD = "Lead"
+AUDITOR = "Auditor"
+DIRECTORY_ADMIN = "Directory admin"
+
+ROLE_TIERS = {AGENT: Tier.L1, SENIOR: Tier.L2, SPECIALIST: Tier.L3, LEAD: Tier.L4}
+
+# Nobody edits history rows through the admin: the trail is append-only.
+_NO_HISTORY_WRITES = ["!*.add_historical*", "!*.change_historical*", "!*.delete_historical*"]
+
+_AGENT_GRANTS = [
+    "escalation.view_*",
+    "escalation.add_customer",
+    "escalation.change_customer",
+    "escalation.add_ticket",
+    "escalation.change_ticket",
+    "contacts.view_*",
+    "sla.view_*",
+    "verification.view_*",
+    "verification.add_*",
+    "verification.change_*",
+    "!verification.approve_*",
+    *_NO_HISTORY_WRITES,
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    AGENT: _AGENT_GRANTS,
+    SENIOR: _AGENT_GRANTS,
+    SPECIALIST: _AGENT_GRANTS,
+    LEAD: [
+        "escalation.*",
+        "!escalation.delete_ticket",
+        "!escalation.delete_customer",
+        "core.view_outboxmessage",
+        "core.resend_outboxmessage",
+        "contacts.view_*",
+        "sla.*",
+        "verification.*",
+        "auth.view_user",
+        *_NO_HISTORY_WRITES,
+    ],
+    AUDITOR: ["*.view_*"],
+    DIRECTORY_ADMIN: ["contacts.*", "sla.view_*", *_NO_HISTORY_WRITES],
+}
+
+
+def resolve_grants(patterns: list[str], codenames: list[str]) -> set[str]:
+    """The subset of `app_label.codename` strings the patterns grant."""
+    granted: set[str] = set()
+    for pattern in patterns:
+        if pattern.startswith("!"):
+            granted -= {c for c in granted if fnmatch(c, pattern[1:])}
+        else:
+            granted |= {c for c in codenames if fnmatch(c, pattern)}
+    return granted
+
+
+def sync_roles(apps, schema_editor=None) -> None:
+    """Create the role groups and set exactly the permissions declared above.
+
+    Runs inside migrations, where permissions of brand-new models do not exist yet
+    (Django creates them after the last migration), so they are created first.
+    """
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type")
+    }
+    for role, patterns in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        granted = resolve_grants(patterns, list(permissions))
+        group.permissions.set([permissions[c] for c in sorted(granted)])
+
+
+def user_tier(user) -> int | None:
+    """The highest support tier among the user's role groups (None: not a support role)."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_support_tier", False)
+    if cached is not False:
+        return cached
+    if user.is_superuser:
+        tier = Tier.L4
+    else:
+        names = user.groups.values_list("name", flat=True)
+        tiers = [ROLE_TIERS[n] for n in names if n in ROLE_TIERS]
+        tier = max(tiers) if tiers else None
+    user._support_tier = tier
+    return tier

@@ -1,0 +1,30 @@
+"""Every periodic task of the product, declared once and created idempotently after migrate."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Periodic:
+    name: str
+    func: str
+    minutes: int
+
+
+PERIODIC_TASKS = [
+    Periodic("outbox: retry due messages", "core.tasks.retry_due_outbox_messages", 1),
+]
+
+
+def ensure_schedules(**kwargs) -> None:
+    from django_q.models import Schedule
+
+    for task in PERIODIC_TASKS:
+        Schedule.objects.update_or_create(
+            name=task.name,
+            defaults={
+                "func": task.func,
+                "schedule_type": Schedule.MINUTES,
+                "minutes": task.minutes,
+                "repeats": -1,
+            },
+        )

@@ -1,0 +1,149 @@
+"""Writes of the core app: the outbox."""
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import has_transition_perm
+
+from .errors import PermissionRefused, TransitionRefused
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+DELIVER_TASK = "core.tasks.deliver_outbox_message"
+
+
+class DeliveryError(Exception):
+    """A transport refused the message; the outbox retries it later."""
+
+
+def _queue_delivery(message_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task(DELIVER_TASK, message_id)
+
+
+def outbox_enqueue(
+    *,
+    event_key: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    channel: str = OutboxMessage.Channel.EMAIL,
+) -> OutboxMessage:
+    """Record a message for (event, recipient) once; deliver it after the caller commits.
+
+    Calling it again for the same event and recipient returns the existing row and
+    sends nothing: events may fire more than once, customers hear of them once.
+    """
+    message, created = OutboxMessage.objects.get_or_create(
+        event_key=event_key,
+        recipient=recipient,
+        defaults={"channel": channel, "subject": subject[:200], "body": body},
+    )
+    if created:
+        transaction.on_commit(lambda: _queue_delivery(message.pk))
+    return message
+
+
+def _send(message: OutboxMessage) -> None:
+    if message.channel == OutboxMessage.Channel.EMAIL:
+        try:
+            EmailMessage(
+                subject=message.subject,
+                body=message.body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[message.recipient],
+            ).send()
+        except (SMTPException, OSError) as exc:
+            raise DeliveryError(f"email: {exc}") from exc
+        return
+    url = settings.CHAT_WEBHOOK_URL
+    if not url.startswith(("https://", "http://")):
+        raise DeliveryError("chat: CHAT_WEBHOOK_URL is not configured")
+    payload = json.dumps(
+        {"channel": message.recipient, "text": f"*{message.subject}*\n{message.body}"}
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - scheme checked above
+        url, data=payload, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            if response.status >= 300:
+                raise DeliveryError(f"chat: webhook answered {response.status}")
+    except (urllib.error.URLError, OSError) as exc:
+        raise DeliveryError(f"chat: {exc}") from exc
+
+
+def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
+    """Send one pending message whose time has come; on failure schedule a retry with back-off.
+
+    The row lock makes a second worker (or the retry sweep racing the first attempt)
+    wait and then find the message already sent. Gives up after OUTBOX_MAX_ATTEMPTS.
+    """
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        now = timezone.now()
+        if (
+            message is None
+            or message.state != OutboxMessage.State.PENDING
+            or message.next_attempt_at > now
+        ):
+            return message
+        message.attempts += 1
+        try:
+            _send(message)
+        except DeliveryError as exc:
+            message.last_error = str(exc)[:2000]
+            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                message.give_up()
+                logger.warning("outbox message %s gave up: %s", message.pk, exc)
+            else:
+                message.record_failure()
+                delay = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1)
+                message.next_attempt_at = now + timedelta(seconds=delay)
+            message._change_reason = "delivery failed"
+        else:
+            message.mark_sent()
+            message.sent_at = now
+            message.last_error = ""
+            message._change_reason = "delivered"
+        message.save()
+        return message
+
+
+def outbox_due_ids(*, limit: int = 500) -> list[int]:
+    """Pending messages whose (re)try time has come, oldest first."""
+    return list(
+        OutboxMessage.objects.filter(
+            state=OutboxMessage.State.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def outbox_resend(*, message: OutboxMessage, actor) -> OutboxMessage:
+    """A lead sends a sent or failed message again (e.g. after fixing an address)."""
+    with transaction.atomic():
+        locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+        if not has_transition_perm(locked.resend, actor):
+            if locked.state == OutboxMessage.State.PENDING:
+                raise TransitionRefused(f"Message {locked.pk} is already waiting to be sent.")
+            raise PermissionRefused("You may not re-send outbox messages.")
+        locked.resend()
+        locked.attempts = 0
+        locked.next_attempt_at = timezone.now()
+        locked._history_user = actor
+        locked._change_reason = "re-sent by a lead"
+        locked.save()
+        transaction.on_commit(lambda: _queue_delivery(locked.pk))
+        return locked

@@ -1,0 +1,282 @@
+"""The leads' admin: thin hooks; every write goes through escalation.services."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+
+from core.admin import AuditedAdmin
+from core.errors import ApplicationError
+
+from .forms import ACTION_FORMS, CategoryForm, TicketAddForm, TicketChangeForm
+from .models import Category, Customer, Ticket
+from .selectors import support_staff, ticket_available_actions, ticket_list_queryset
+from .services import (
+    EDITABLE_FIELDS,
+    TICKET_ACTION_SERVICES,
+    TICKET_ACTIONS,
+    refusal,
+    ticket_create,
+    ticket_update,
+)
+
+
+@admin.register(Customer)
+class CustomerAdmin(AuditedAdmin):
+    list_display = [
+        "name",
+        "email",
+        "company",
+        "plan",
+        "is_vip",
+        "success_manager",
+        "churn_risk",
+        "is_media",
+    ]
+    list_filter = ["plan", "is_vip", "churn_risk", "is_media"]
+    search_fields = ["name", "email", "company", "external_user_id"]
+    list_select_related = ["success_manager"]
+    show_full_result_count = False
+    autocomplete_fields = []
+    fieldsets = [
+        (None, {"fields": ["name", "email", "external_user_id", "company"]}),
+        ("Account", {"fields": ["plan", "is_vip", "success_manager"]}),
+        ("Flags", {"fields": ["churn_risk", "churn_risk_reason", "is_media"]}),
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "success_manager":
+            kwargs["queryset"] = support_staff()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Category)
+class CategoryAdmin(AuditedAdmin):
+    form = CategoryForm
+    list_display = [
+        "name",
+        "group",
+        "default_priority",
+        "route_to",
+        "copy_to",
+        "verification_level",
+        "troubleshooting_required",
+        "is_active",
+    ]
+    list_filter = ["group", "default_priority", "verification_level", "is_active"]
+    search_fields = ["name", "code", "route_to", "guidance"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    """Only people who can own tickets, not every account in the system."""
+
+    title = "owner"
+    parameter_name = "owner"
+
+    def lookups(self, request, model_admin):
+        return [(str(u.pk), u.get_username()) for u in support_staff()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(owner_id=self.value()) if self.value() else queryset
+
+
+@admin.register(Ticket)
+class TicketAdmin(AuditedAdmin):
+    form = TicketChangeForm
+    add_form = TicketAddForm
+    list_display = [
+        "reference",
+        "subject",
+        "customer_card",
+        "category",
+        "priority",
+        "tier",
+        "owner",
+        "state",
+        "age",
+    ]
+    list_display_links = ["reference", "subject"]
+    list_filter = [
+        "state",
+        "priority",
+        "tier",
+        "category",
+        "customer__plan",
+        "customer__is_vip",
+        OwnerFilter,
+    ]
+    search_fields = ["customer__name", "customer__email", "external_reference"]
+    search_help_text = "Reference (ESC-000123), customer name or email, external reference."
+    show_full_result_count = False
+    list_per_page = 50
+    change_form_template = "admin/escalation/ticket/change_form.html"
+    readonly_on_change = [
+        "reference",
+        "customer",
+        "state",
+        "tier",
+        "owner",
+        "created_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "resolution_summary",
+        "csat",
+    ]
+
+    # --- list ---------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return ticket_list_queryset()
+
+    @admin.display(description="reference", ordering="pk")
+    def reference(self, obj: Ticket) -> str:
+        return obj.reference
+
+    @admin.display(description="customer", ordering="customer__name")
+    def customer_card(self, obj: Ticket):
+        c = obj.customer
+        return format_html(
+            "{}<br><small>{}{}</small>", c.name, c.get_plan_display(), " · VIP" if c.is_vip else ""
+        )
+
+    @admin.display(description="age", ordering="created_at")
+    def age(self, obj: Ticket) -> str:
+        return timesince(obj.created_at, depth=1)
+
+    def get_search_results(self, request, queryset, search_term):
+        pk = Ticket.pk_from_reference(search_term)
+        if pk is not None and search_term.strip().upper().startswith("ESC-"):
+            return queryset.filter(pk=pk), False
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if pk is not None:
+            results = results | queryset.filter(pk=pk)
+        return results, may_have_duplicates
+
+    # --- add and edit ---------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": self.add_form._meta.fields})]
+        return [
+            (None, {"fields": ["reference", "state", "customer", "owner", "tier"]}),
+            ("Issue", {"fields": list(EDITABLE_FIELDS)}),
+            (
+                "Timeline",
+                {
+                    "fields": [
+                        "created_at",
+                        "first_response_at",
+                        "resolved_at",
+                        "closed_at",
+                        "resolution_summary",
+                        "csat",
+                    ]
+                },
+            ),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if not obj.is_active and obj.state != "resolved":
+            return [*self.readonly_on_change, *EDITABLE_FIELDS]
+        return self.readonly_on_change
+
+    def save_model(self, request, obj, form, change):
+        try:
+            if change:
+                changes = {
+                    f: form.cleaned_data[f] for f in form.changed_data if f in EDITABLE_FIELDS
+                }
+                ticket_update(ticket=obj, actor=request.user, changes=changes)
+            else:
+                data = form.cleaned_data
+                created = ticket_create(
+                    actor=request.user,
+                    customer=data["customer"],
+                    category=data["category"],
+                    owner=data["owner"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    priority=data["priority"] or None,
+                    sentiment=data["sentiment"],
+                    external_reference=data["external_reference"],
+                )
+                obj.pk = created.pk
+                obj._state.adding = False
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- transition buttons ---------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/act/<slug:action>/",
+                self.admin_site.admin_view(self.action_view),
+                name="escalation_ticket_action",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        ticket = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if ticket is not None and self.has_change_permission(request, ticket):
+            extra_context["ticket_actions"] = ticket_available_actions(ticket, request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def action_view(self, request, object_id, action):
+        """GET: the action's form; POST: run the service, then back to the ticket."""
+        if action not in TICKET_ACTIONS:
+            raise Http404("Unknown action.")
+        ticket = self.get_object(request, unquote(object_id))
+        if ticket is None:
+            raise Http404("No such ticket.")
+        if not self.has_change_permission(request, ticket):
+            raise PermissionDenied
+        change_url = reverse("admin:escalation_ticket_change", args=[ticket.pk])
+        message = refusal(ticket, request.user, action)
+        if message:
+            self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(change_url)
+        form_class = ACTION_FORMS[action]
+        form = form_class(request.POST or None, ticket=ticket)
+        if request.method == "POST" and form.is_valid():
+            service = TICKET_ACTION_SERVICES[action]
+            try:
+                updated = service(ticket=ticket, actor=request.user, **form.service_kwargs())
+            except ApplicationError as exc:
+                for field, errors in exc.field_errors.items():
+                    form.add_error(field if field in form.fields else None, errors)
+                if not exc.field_errors:
+                    form.add_error(None, exc.message)
+            else:
+                self.message_user(
+                    request, f"{updated.reference} {TICKET_ACTIONS[action].verb}.", messages.SUCCESS
+                )
+                return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": ticket,
+            "title": f"{TICKET_ACTIONS[action].label}: {ticket}",
+            "action": TICKET_ACTIONS[action],
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/escalation/ticket/action.html", context)

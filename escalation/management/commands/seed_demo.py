@@ -1,0 +1,313 @@
+"""Demo users of every role and realistic demo volume, idempotently.
+
+Running it twice creates nothing new: customers and tickets are topped up to the
+requested counts. Demo customers carry an external user ID starting with 'demo-';
+the command refuses to add demo rows to a database holding other tickets unless
+--allow-real-data is given.
+"""
+
+import os
+import random
+import sys
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from core import roles
+from core.actors import system_user
+from core.choices import Tier
+from escalation.models import Category, Customer, Plan, Sentiment, Ticket, TicketState
+
+DEMO_PREFIX = "demo-"
+DEMO_USERS = [
+    ("agent", roles.AGENT, "Alex", "Agent"),
+    ("senior", roles.SENIOR, "Sam", "Senior"),
+    ("engineer", roles.SPECIALIST, "Erin", "Engineer"),
+    ("lead", roles.LEAD, "Lee", "Lead"),
+    ("auditor", roles.AUDITOR, "Ari", "Auditor"),
+    ("directory", roles.DIRECTORY_ADMIN, "Dana", "Directory"),
+]
+# Extra owners so volume spreads over several people per tier (no password: not for login).
+EXTRA_STAFF = (
+    [(f"l1-{i:02d}", roles.AGENT) for i in range(1, 9)]
+    + [(f"l2-{i:02d}", roles.SENIOR) for i in range(1, 5)]
+    + [(f"l3-{i:02d}", roles.SPECIALIST) for i in range(1, 3)]
+)
+
+FIRST = [
+    "Ava",
+    "Ben",
+    "Chloe",
+    "Diego",
+    "Emma",
+    "Farah",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "Jade",
+    "Kofi",
+    "Lena",
+    "Milo",
+    "Nora",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tara",
+    "Uma",
+    "Victor",
+    "Wen",
+    "Xavi",
+    "Yara",
+    "Zoe",
+]
+LAST = [
+    "Smith",
+    "Garcia",
+    "Chen",
+    "Okafor",
+    "Müller",
+    "Rossi",
+    "Kim",
+    "Novak",
+    "Silva",
+    "Dubois",
+    "Khan",
+    "Larsen",
+    "Haddad",
+    "Ito",
+    "Walsh",
+    "Moreau",
+]
+COMPANIES = [
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark",
+    "Wayne",
+    "Tyrell",
+    "Soylent",
+    "Vandelay",
+    "Cyberdyne",
+    "Wonka",
+    "Aperture",
+    "Massive Dynamic",
+]
+PLANS = [Plan.FREE] * 4 + [Plan.PRO] * 3 + [Plan.BUSINESS] * 2 + [Plan.ENTERPRISE]
+STATES = (
+    [TicketState.NEW] * 10
+    + [TicketState.OPEN] * 30
+    + [TicketState.ESCALATED] * 8
+    + [TicketState.WAITING_ON_CUSTOMER] * 8
+    + [TicketState.WAITING_ON_DEPARTMENT] * 4
+    + [TicketState.RESOLVED] * 15
+    + [TicketState.CLOSED] * 23
+    + [TicketState.CANCELLED] * 2
+)
+SUBJECTS = [
+    "Cannot log in",
+    "Charged twice",
+    "Sync stopped",
+    "Export fails",
+    "App crashes on start",
+    "Invoice question",
+    "Need API limit raised",
+    "Data missing after import",
+    "2FA device lost",
+    "Webhook not firing",
+    "Slow dashboard",
+    "Refund request",
+]
+BATCH = 5000
+
+
+class Command(BaseCommand):
+    help = "Create demo users of every role and top demo data up to the requested volume."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--tickets", type=int, default=300, help="Demo tickets wanted.")
+        parser.add_argument(
+            "--customers",
+            type=int,
+            default=None,
+            help="Demo customers wanted (default: tickets / 10, at least 20).",
+        )
+        parser.add_argument(
+            "--allow-real-data",
+            action="store_true",
+            help="Add demo rows even though non-demo tickets exist.",
+        )
+        parser.add_argument("--seed", type=int, default=42)
+
+    def handle(
+        self,
+        *args,
+        tickets: int,
+        customers: int | None,
+        allow_real_data: bool,
+        seed: int,
+        **options,
+    ):
+        if tickets < 0:
+            raise CommandError("--tickets must be zero or more.")
+        real = Ticket.objects.exclude(customer__external_user_id__startswith=DEMO_PREFIX)
+        if real.exists() and not allow_real_data:
+            raise CommandError(
+                "This database holds tickets that are not demo data; refusing to mix demo rows "
+                "into it. Use --allow-real-data if you really mean to."
+            )
+        rng = random.Random(seed)  # noqa: S311 - demo data, not security
+        password = os.environ.get("DEMO_PASSWORD", "demo")
+        staff = self._users(password)
+        self.actor = system_user()
+        customer_ids = self._customers(rng, customers or max(20, tickets // 10), staff)
+        created = self._tickets(rng, tickets, customer_ids, staff)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(customer_ids)} customers, {tickets} tickets "
+                f"({created} new)."
+            )
+        )
+        self.stdout.write("Demo logins (password: $DEMO_PASSWORD, default 'demo'):")
+        for username, role, *_ in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {role}")
+
+    def _users(self, password: str) -> dict[int, list]:
+        User = get_user_model()
+        groups = {g.name: g for g in Group.objects.all()}
+        missing = set(roles.ROLE_PERMISSIONS) - set(groups)
+        if missing:
+            raise CommandError(f"Role groups missing ({', '.join(missing)}): run migrate first.")
+        by_tier: dict[int, list] = {t: [] for t in Tier.values}
+        rows = [(u, r, f, last) for u, r, f, last in DEMO_USERS] + [
+            (u, r, u.upper(), "Demo") for u, r in EXTRA_STAFF
+        ]
+        for username, role, first, last in rows:
+            user, _ = User.objects.get_or_create(username=username)
+            user.first_name, user.last_name = first, last
+            user.email = f"{username}@example.com"
+            user.is_staff = True
+            if any(username == u for u, *_ in DEMO_USERS):
+                user.set_password(password)
+            else:
+                user.set_unusable_password()
+            user.save()
+            user.groups.set([groups[role]])
+            if role in roles.ROLE_TIERS:
+                by_tier[roles.ROLE_TIERS[role]].append(user)
+        return by_tier
+
+    def _customers(self, rng: random.Random, wanted: int, staff) -> list[int]:
+        existing = Customer.objects.filter(external_user_id__startswith=DEMO_PREFIX).count()
+        csm = staff[Tier.L4][0]
+        new = []
+        for i in range(existing, wanted):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            plan = rng.choice(PLANS)
+            churn = rng.random() < 0.05
+            new.append(
+                Customer(
+                    name=f"{first} {last}",
+                    email=f"{first}.{last}.{i}@example.com".lower(),
+                    external_user_id=f"{DEMO_PREFIX}{i:07d}",
+                    company=f"{rng.choice(COMPANIES)} {i % 97}" if plan != Plan.FREE else "",
+                    plan=plan,
+                    is_vip=plan == Plan.ENTERPRISE and rng.random() < 0.3,
+                    success_manager=csm if plan == Plan.ENTERPRISE else None,
+                    churn_risk=churn,
+                    churn_risk_reason="Asked about the cancellation process" if churn else "",
+                    is_media=rng.random() < 0.01,
+                )
+            )
+        for start in range(0, len(new), BATCH):
+            with transaction.atomic():
+                bulk_create_with_history(
+                    new[start : start + BATCH],
+                    Customer,
+                    batch_size=BATCH,
+                    default_user=self.actor,
+                    default_change_reason="demo data",
+                )
+        return list(
+            Customer.objects.filter(external_user_id__startswith=DEMO_PREFIX)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+    def _tickets(self, rng: random.Random, wanted: int, customer_ids: list[int], staff) -> int:
+        existing = Ticket.objects.filter(customer__external_user_id__startswith=DEMO_PREFIX).count()
+        todo = max(0, wanted - existing)
+        if not todo:
+            return 0
+        categories = list(Category.objects.filter(is_active=True))
+        now = timezone.now()
+        done = 0
+        while done < todo:
+            size = min(BATCH, todo - done)
+            batch = [self._ticket(rng, now, categories, customer_ids, staff) for _ in range(size)]
+            with transaction.atomic():
+                bulk_create_with_history(
+                    batch,
+                    Ticket,
+                    batch_size=BATCH,
+                    default_user=self.actor,
+                    default_change_reason="demo data",
+                )
+            done += size
+            self._progress(done, todo)
+        return todo
+
+    def _ticket(self, rng, now, categories, customer_ids, staff) -> Ticket:
+        category = rng.choice(categories)
+        state = rng.choice(STATES)
+        tier = rng.choice([Tier.L1] * 6 + [Tier.L2] * 3 + [Tier.L3])
+        if state == TicketState.ESCALATED:
+            tier = rng.choice([Tier.L2, Tier.L3])
+        created = now - timedelta(minutes=rng.randint(5, 90 * 24 * 60))
+        age = now - created
+        responded = None if state == TicketState.NEW else created + age * rng.uniform(0, 0.1)
+        resolved = closed = None
+        csat = None
+        if state in (TicketState.RESOLVED, TicketState.CLOSED):
+            resolved = created + age * rng.uniform(0.1, 0.9)
+            csat = rng.choice([None, 2, 3, 4, 4, 5, 5])
+        if state == TicketState.CLOSED:
+            closed = resolved + (now - resolved) * rng.uniform(0.1, 1)
+        return Ticket(
+            customer_id=rng.choice(customer_ids),
+            category=category,
+            priority=category.default_priority
+            if rng.random() < 0.8
+            else rng.choice(["critical", "high", "medium", "low"]),
+            tier=tier,
+            owner=rng.choice(staff[tier]),
+            subject=rng.choice(SUBJECTS),
+            description="Demo ticket.",
+            sentiment=rng.choice(
+                [Sentiment.CALM] * 6 + [Sentiment.FRUSTRATED] * 3 + [Sentiment.ANGRY]
+            ),
+            state=state,
+            created_at=created,
+            first_response_at=responded,
+            resolved_at=resolved,
+            closed_at=closed,
+            resolution_summary="Resolved (demo)." if resolved else "",
+            csat=csat,
+            external_reference=f"ZD-{rng.randint(100000, 999999)}" if rng.random() < 0.5 else "",
+        )
+
+    def _progress(self, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\r  tickets [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()

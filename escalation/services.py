@@ -1,0 +1,369 @@
+"""Every write on customers' tickets: one function per business action.
+
+Each action locks the ticket row, checks who may do it, runs the FSM transition,
+saves with the acting user and a change reason in the history, and queues side
+effects with transaction.on_commit. Views and the admin only call these.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+
+from core.choices import Priority, Tier
+from core.errors import (
+    ConcurrentChange,
+    InvalidInput,
+    PermissionRefused,
+    TransitionRefused,
+)
+from core.roles import user_tier
+
+from .models import Category, Customer, Sentiment, Ticket, TicketState
+
+LEAD_PERMISSION = "escalation.reassign_ticket"
+
+
+@dataclass(frozen=True)
+class TicketAction:
+    """A button: the transition it runs (if any) and the words shown to the user."""
+
+    code: str
+    label: str
+    verb: str
+    transition: str | None = None
+
+
+TICKET_ACTIONS: dict[str, TicketAction] = {
+    a.code: a
+    for a in [
+        TicketAction("open", "Take into work", "taken into work", "open"),
+        TicketAction("escalate", "Escalate", "escalated", "escalate"),
+        TicketAction("accept_escalation", "Accept escalation", "accepted", "accept_escalation"),
+        TicketAction("wait_on_customer", "Wait on customer", "paused", "wait_on_customer"),
+        TicketAction("wait_on_department", "Wait on department", "paused", "wait_on_department"),
+        TicketAction("resume", "Resume", "resumed", "resume"),
+        TicketAction("resolve", "Resolve", "resolved", "resolve"),
+        TicketAction("reopen", "Reopen", "reopened", "reopen"),
+        TicketAction("close", "Close", "closed", "close"),
+        TicketAction("cancel", "Cancel ticket", "cancelled", "cancel"),
+        TicketAction("reassign", "Reassign", "reassigned"),
+        TicketAction("record_csat", "Record CSAT", "rated"),
+    ]
+}
+
+
+# --- who may do what ------------------------------------------------------------------
+
+
+def _is_lead(user) -> bool:
+    return user.has_perm(LEAD_PERMISSION)
+
+
+def refusal(ticket: Ticket, user, code: str) -> str | None:
+    """Why `user` may not run action `code` on `ticket` now, or None if they may."""
+    action = TICKET_ACTIONS[code]
+    state = ticket.get_state_display().lower()
+    if action.transition:
+        method = getattr(ticket, action.transition)
+        if not can_proceed(method):
+            return f"{ticket.reference} is {state}: it cannot be {action.verb} now."
+        if not has_transition_perm(method, user):
+            return f"You may not {action.label.lower()} tickets."
+    if code == "accept_escalation":
+        if _is_lead(user) or user_tier(user) == ticket.tier:
+            return None
+        return (
+            f"{ticket.reference} is escalated to {Tier(ticket.tier).label}; "
+            "only that tier (or a lead) can accept it."
+        )
+    if code == "reassign":
+        if not _is_lead(user):
+            return "Only leads can reassign tickets."
+        if not ticket.is_active:
+            return f"{ticket.reference} is {state}: it cannot be reassigned."
+        return None
+    if code == "record_csat":
+        if ticket.state not in (TicketState.RESOLVED, TicketState.CLOSED):
+            return "CSAT can be recorded once the ticket is resolved."
+        if not user.has_perm("escalation.change_ticket"):
+            return "You may not record CSAT."
+    if code == "cancel" or _is_lead(user) or ticket.owner_id == user.pk:
+        return None
+    return f"Only the owner of {ticket.reference} (or a lead) can do this."
+
+
+def _check(ticket: Ticket, user, code: str) -> None:
+    message = refusal(ticket, user, code)
+    if message:
+        action = TICKET_ACTIONS[code]
+        if action.transition and not can_proceed(getattr(ticket, action.transition)):
+            raise TransitionRefused(message)
+        raise PermissionRefused(message)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _lock(ticket: Ticket | int) -> Ticket:
+    pk = ticket.pk if isinstance(ticket, Ticket) else ticket
+    return Ticket.objects.select_for_update().select_related("customer", "category").get(pk=pk)
+
+
+def _save(ticket: Ticket, actor, reason: str, fields: list[str]) -> None:
+    ticket._history_user = actor
+    ticket._change_reason = reason[:2000]
+    try:
+        ticket.save(update_fields=sorted({*fields, "updated_at"}))
+    except ConcurrentTransition as exc:
+        raise ConcurrentChange(
+            f"{ticket.reference} was changed by someone else meanwhile; reload and try again."
+        ) from exc
+    finally:
+        # simple_history would reuse a stale reason on the next save of this instance.
+        del ticket._change_reason
+
+
+def _run(ticket: Ticket, actor, code: str, reason: str, **changes) -> Ticket:
+    """Lock, check, transition, apply changes, save with history. Caller holds a transaction."""
+    locked = _lock(ticket)
+    _check(locked, actor, code)
+    action = TICKET_ACTIONS[code]
+    if action.transition:
+        getattr(locked, action.transition)()
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    text = f"{code}: {reason}" if reason else code
+    _save(locked, actor, text, (["state"] if action.transition else []) + list(changes))
+    return locked
+
+
+def _required(value: str, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(
+            f"{what} is required.", field_errors={"reason": [f"{what} is required."]}
+        )
+    return value
+
+
+# --- creating and editing -------------------------------------------------------------
+
+
+def ticket_input_errors(*, customer, category, owner) -> dict[str, list[str]]:
+    """Field errors for a new ticket's references (shared by the service and admin forms)."""
+    errors: dict[str, list[str]] = {}
+    if customer is None:
+        errors["customer"] = ["Choose the customer."]
+    if category is None:
+        errors["category"] = ["Choose a category from the decision matrix."]
+    elif not category.is_active:
+        errors["category"] = [f"Category '{category}' is retired; choose an active one."]
+    if owner is None:
+        errors["owner"] = ["Every ticket needs an accountable owner."]
+    elif not owner.is_active or user_tier(owner) is None:
+        errors["owner"] = [f"{owner} is not an active support agent."]
+    return errors
+
+
+def ticket_create(
+    *,
+    actor,
+    customer: Customer | None,
+    category: Category | None,
+    subject: str,
+    owner=None,
+    description: str = "",
+    priority: str | None = None,
+    external_reference: str = "",
+    sentiment: str = Sentiment.CALM,
+) -> Ticket:
+    """Open a new ticket owned by `owner` (default: the actor) at tier L1.
+
+    The priority defaults from the category. Raises InvalidInput naming each bad field.
+    """
+    owner = owner or actor
+    errors = ticket_input_errors(customer=customer, category=category, owner=owner)
+    if not (subject or "").strip():
+        errors["subject"] = ["Give the ticket a subject."]
+    if priority and priority not in Priority.values:
+        errors["priority"] = [f"Unknown priority '{priority}'."]
+    if errors:
+        raise InvalidInput("The ticket was not created: " + _summary(errors), field_errors=errors)
+    with transaction.atomic():
+        ticket = Ticket(
+            customer=customer,
+            category=category,
+            owner=owner,
+            subject=subject.strip(),
+            description=description,
+            priority=priority or category.default_priority,
+            external_reference=external_reference.strip(),
+            sentiment=sentiment,
+        )
+        ticket._history_user = actor
+        ticket._change_reason = "create"
+        ticket.save()
+        del ticket._change_reason
+    return ticket
+
+
+EDITABLE_FIELDS = (
+    "subject",
+    "description",
+    "priority",
+    "category",
+    "sentiment",
+    "external_reference",
+)
+
+
+def ticket_update(*, ticket: Ticket, actor, changes: dict) -> Ticket:
+    """Edit the descriptive fields of an active ticket (not its state, owner or tier)."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        locked = _lock(ticket)
+        if not (actor.has_perm("escalation.change_ticket")):
+            raise PermissionRefused("You may not edit tickets.")
+        if not locked.is_active and locked.state != TicketState.RESOLVED:
+            raise TransitionRefused(f"{locked.reference} is {locked.state}: it cannot be edited.")
+        if "category" in changes:
+            errors = ticket_input_errors(
+                customer=locked.customer, category=changes["category"], owner=locked.owner
+            )
+            if "category" in errors:
+                raise InvalidInput(errors["category"][0], field_errors=errors)
+        if not changes:
+            return locked
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        _save(locked, actor, "edit: " + ", ".join(sorted(changes)), list(changes))
+    return locked
+
+
+def _summary(errors: dict[str, list[str]]) -> str:
+    return " ".join(msg for messages in errors.values() for msg in messages)
+
+
+# --- the lifecycle --------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_open(*, ticket: Ticket, actor, reason: str = "") -> Ticket:
+    """Take a new ticket into work; the first response time is recorded."""
+    locked = _lock(ticket)
+    changes = {} if locked.first_response_at else {"first_response_at": timezone.now()}
+    return _run(locked, actor, "open", reason, **changes)
+
+
+@transaction.atomic
+def ticket_escalate(*, ticket: Ticket, actor, to_tier: int, reason: str) -> Ticket:
+    """Hand an open ticket up to a higher tier; it waits there until someone accepts it."""
+    reason = _required(reason, "The reason for escalating")
+    locked = _lock(ticket)
+    _check(locked, actor, "escalate")
+    if to_tier not in Tier.values or to_tier <= locked.tier:
+        raise InvalidInput(
+            f"Escalate to a tier above {Tier(locked.tier).label}.",
+            field_errors={"to_tier": [f"Choose a tier above {Tier(locked.tier).label}."]},
+        )
+    return _run(locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier)
+
+
+@transaction.atomic
+def ticket_accept_escalation(*, ticket: Ticket, actor, reason: str = "") -> Ticket:
+    """The receiving tier acknowledges the hand-off; the acceptor becomes the owner."""
+    return _run(ticket, actor, "accept_escalation", reason, owner=actor)
+
+
+@transaction.atomic
+def ticket_wait_on_customer(*, ticket: Ticket, actor, reason: str) -> Ticket:
+    return _run(ticket, actor, "wait_on_customer", _required(reason, "What you need from them"))
+
+
+@transaction.atomic
+def ticket_wait_on_department(*, ticket: Ticket, actor, reason: str) -> Ticket:
+    return _run(ticket, actor, "wait_on_department", _required(reason, "What you asked for"))
+
+
+@transaction.atomic
+def ticket_resume(*, ticket: Ticket, actor, reason: str = "") -> Ticket:
+    return _run(ticket, actor, "resume", reason)
+
+
+@transaction.atomic
+def ticket_resolve(*, ticket: Ticket, actor, summary: str) -> Ticket:
+    """Resolve with a summary of the solution (required)."""
+    summary = (summary or "").strip()
+    if not summary:
+        raise InvalidInput(
+            "A resolution summary is required.",
+            field_errors={"summary": ["Say how the issue was resolved."]},
+        )
+    return _run(
+        ticket,
+        actor,
+        "resolve",
+        "",
+        resolution_summary=summary,
+        resolved_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def ticket_reopen(*, ticket: Ticket, actor, reason: str) -> Ticket:
+    return _run(
+        ticket, actor, "reopen", _required(reason, "The reason for reopening"), resolved_at=None
+    )
+
+
+@transaction.atomic
+def ticket_close(*, ticket: Ticket, actor, reason: str = "") -> Ticket:
+    return _run(ticket, actor, "close", reason, closed_at=timezone.now())
+
+
+@transaction.atomic
+def ticket_cancel(*, ticket: Ticket, actor, reason: str) -> Ticket:
+    """Leads only: withdraw a ticket (duplicate, spam, opened by mistake)."""
+    return _run(ticket, actor, "cancel", _required(reason, "The reason for cancelling"))
+
+
+@transaction.atomic
+def ticket_reassign(*, ticket: Ticket, actor, owner, reason: str) -> Ticket:
+    """Leads only: give the ticket another accountable owner."""
+    reason = _required(reason, "The reason for reassigning")
+    locked = _lock(ticket)
+    _check(locked, actor, "reassign")
+    errors = ticket_input_errors(customer=locked.customer, category=locked.category, owner=owner)
+    if "owner" in errors:
+        raise InvalidInput(errors["owner"][0], field_errors={"owner": errors["owner"]})
+    if owner.pk == locked.owner_id:
+        raise InvalidInput(f"{owner} already owns {locked.reference}.")
+    return _run(locked, actor, "reassign", f"to {owner}: {reason}", owner=owner)
+
+
+@transaction.atomic
+def ticket_record_csat(*, ticket: Ticket, actor, score: int) -> Ticket:
+    """Record the customer's satisfaction score (1-5) after resolution."""
+    if score not in range(1, 6):
+        raise InvalidInput("CSAT is a score from 1 to 5.", field_errors={"score": ["1 to 5."]})
+    return _run(ticket, actor, "record_csat", str(score), csat=score)
+
+
+TICKET_ACTION_SERVICES = {
+    "open": ticket_open,
+    "escalate": ticket_escalate,
+    "accept_escalation": ticket_accept_escalation,
+    "wait_on_customer": ticket_wait_on_customer,
+    "wait_on_department": ticket_wait_on_department,
+    "resume": ticket_resume,
+    "resolve": ticket_resolve,
+    "reopen": ticket_reopen,
+    "close": ticket_close,
+    "cancel": ticket_cancel,
+    "reassign": ticket_reassign,
+    "record_csat": ticket_record_csat,
+}
