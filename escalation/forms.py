@@ -76,7 +76,19 @@ class CategoryForm(forms.ModelForm):
 
     class Meta:
         model = Category
-        fields = "__all__"
+        fields = [
+            "code",
+            "name",
+            "group",
+            "default_priority",
+            "route_to",
+            "copy_to",
+            "required_info",
+            "verification_level",
+            "troubleshooting_required",
+            "guidance",
+            "is_active",
+        ]
 
 
 # --- one small form per ticket action -------------------------------------------------
