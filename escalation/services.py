@@ -70,7 +70,7 @@ def refusal(ticket: Ticket, user, code: str) -> str | None:
         if not can_proceed(method):
             return f"{ticket.reference} is {state}: it cannot be {action.verb} now."
         if not has_transition_perm(method, user):
-            return f"You may not {action.label.lower()} tickets."
+            return f"Your role may not do this: {action.label.lower()}."
     if code == "accept_escalation":
         if _is_lead(user) or user_tier(user) == ticket.tier:
             return None

@@ -150,7 +150,7 @@ def test_escalation_is_accepted_only_by_the_target_tier(
 
 def test_only_leads_cancel(make_ticket, agent, lead):
     ticket = make_ticket(state="open")
-    with pytest.raises(PermissionRefused, match="may not cancel"):
+    with pytest.raises(PermissionRefused, match="may not do this: cancel ticket"):
         services.ticket_cancel(ticket=ticket, actor=agent, reason="dup")
     ticket = services.ticket_cancel(ticket=ticket, actor=lead, reason="Duplicate of ESC-1")
     assert ticket.state == TicketState.CANCELLED

@@ -1,0 +1,44 @@
+"""`seed_demo` gives every role a login and realistic data, and is safe to run twice."""
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from escalation.management.commands.seed_demo import DEMO_USERS
+from escalation.models import Customer, Ticket
+
+
+def test_seed_demo_creates_a_login_for_every_role(db):
+    call_command("seed_demo", tickets=40)
+    for username, role, *_ in DEMO_USERS:
+        user = authenticate(username=username, password="demo")
+        assert user is not None and user.is_staff
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+
+
+def test_seed_demo_twice_creates_no_duplicates(db):
+    call_command("seed_demo", tickets=40)
+    counts = (Ticket.objects.count(), Customer.objects.count())
+    call_command("seed_demo", tickets=40)
+    assert (Ticket.objects.count(), Customer.objects.count()) == counts == (40, 20)
+
+
+def test_seed_demo_history_names_the_system_actor(db):
+    call_command("seed_demo", tickets=5)
+    rows = Ticket.history.all()
+    assert rows.count() == 5
+    assert {r.history_user.username for r in rows} == {"system"}
+
+
+def test_seed_demo_refuses_to_mix_with_real_tickets(make_ticket):
+    make_ticket()
+    with pytest.raises(CommandError, match="not demo data"):
+        call_command("seed_demo", tickets=5)
+    call_command("seed_demo", tickets=5, allow_real_data=True)
+    assert Ticket.objects.count() == 6
+
+
+def test_demo_password_comes_from_the_environment(db, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "s3cret-demo")
+    call_command("seed_demo", tickets=0)
+    assert authenticate(username="lead", password="s3cret-demo") is not None
