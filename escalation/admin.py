@@ -14,7 +14,12 @@ from core.errors import ApplicationError
 
 from .forms import ACTION_FORMS, CategoryForm, TicketAddForm, TicketChangeForm
 from .models import Category, Customer, Ticket
-from .selectors import support_staff, ticket_available_actions, ticket_list_queryset
+from .selectors import (
+    support_staff,
+    ticket_available_actions,
+    ticket_list_queryset,
+    ticket_search,
+)
 from .services import (
     EDITABLE_FIELDS,
     TICKET_ACTION_SERVICES,
@@ -150,13 +155,7 @@ class TicketAdmin(AuditedAdmin):
         return timesince(obj.created_at, depth=1)
 
     def get_search_results(self, request, queryset, search_term):
-        pk = Ticket.pk_from_reference(search_term)
-        if pk is not None and search_term.strip().upper().startswith("ESC-"):
-            return queryset.filter(pk=pk), False
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if pk is not None:
-            results = results | queryset.filter(pk=pk)
-        return results, may_have_duplicates
+        return ticket_search(queryset, search_term), False
 
     # --- add and edit ---------------------------------------------------------------
 

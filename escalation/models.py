@@ -240,7 +240,10 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["state", "priority"], name="ticket_state_priority_idx"),
+            models.Index(
+                fields=["state", "priority", "-created_at", "-id"],
+                name="ticket_state_priority_idx",
+            ),
             models.Index(fields=["owner", "state"], name="ticket_owner_state_idx"),
             models.Index(fields=["-created_at", "-id"], name="ticket_newest_idx"),
         ]

@@ -1,10 +1,11 @@
 """Reads shared by the admin and (later) the staff views."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from core.roles import ROLE_TIERS
 
-from .models import Ticket
+from .models import Customer, Ticket
 from .services import TICKET_ACTIONS, TicketAction, refusal
 
 
@@ -26,3 +27,24 @@ def ticket_available_actions(ticket: Ticket, user) -> list[TicketAction]:
 def ticket_list_queryset():
     """Tickets with everything a list row shows, in one query."""
     return Ticket.objects.select_related("customer", "category", "owner")
+
+
+def ticket_search(queryset, term: str):
+    """Tickets by reference (ESC-000123 or 123), external reference, customer name or email.
+
+    Customers are matched first (a small table), then tickets by customer ID, so a search
+    never runs LIKE over the ticket table joined to customers.
+    """
+    term = (term or "").strip()
+    if not term:
+        return queryset
+    pk = Ticket.pk_from_reference(term)
+    if pk is not None and term.upper().startswith("ESC-"):
+        return queryset.filter(pk=pk)
+    customers = Customer.objects.filter(Q(name__icontains=term) | Q(email__icontains=term)).values(
+        "pk"
+    )
+    match = Q(customer_id__in=customers) | Q(external_reference__iexact=term)
+    if pk is not None:
+        match |= Q(pk=pk)
+    return queryset.filter(match)

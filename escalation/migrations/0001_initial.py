@@ -668,7 +668,9 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="ticket",
-            index=models.Index(fields=["state", "priority"], name="ticket_state_priority_idx"),
+            index=models.Index(
+                fields=["state", "priority", "-created_at", "-id"], name="ticket_state_priority_idx"
+            ),
         ),
         migrations.AddIndex(
             model_name="ticket",

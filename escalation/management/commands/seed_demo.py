@@ -164,6 +164,7 @@ class Command(BaseCommand):
                 "This database holds tickets that are not demo data; refusing to mix demo rows "
                 "into it. Use --allow-real-data if you really mean to."
             )
+        self.verbosity = options["verbosity"]
         rng = random.Random(seed)  # noqa: S311 - demo data, not security
         password = os.environ.get("DEMO_PASSWORD", "demo")
         staff = self._users(password)
@@ -262,7 +263,8 @@ class Command(BaseCommand):
                     default_change_reason="demo data",
                 )
             done += size
-            self._progress(done, todo)
+            if self.verbosity:
+                self._progress(done, todo)
         return todo
 
     def _ticket(self, rng, now, categories, customer_ids, staff) -> Ticket:

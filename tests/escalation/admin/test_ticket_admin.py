@@ -206,3 +206,12 @@ def test_ticket_list_does_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url, query)
     assert response.status_code == 200
+
+
+def test_search_finds_by_external_reference_and_bare_number(client_as, make_ticket, lead):
+    wanted = make_ticket(external_reference="ZD-48151")
+    make_ticket()
+    client = client_as(lead)
+    url = reverse("admin:escalation_ticket_changelist")
+    assert list(client.get(url, {"q": "zd-48151"}).context["cl"].result_list) == [wanted]
+    assert wanted in client.get(url, {"q": str(wanted.pk)}).context["cl"].result_list

@@ -1,0 +1,83 @@
+"""`make bench`: seed a throw-away database and print latency figures for the hot pages.
+
+Prints figures only; it never fails on time. BENCH_TICKETS (default 100000) sets the
+volume, BENCH_DATABASE_URL the database (default: a fresh SQLite file under var/).
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+TICKETS = int(os.environ.get("BENCH_TICKETS", "100000"))
+DB_FILE = ROOT / "var" / "bench.sqlite3"
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{DB_FILE}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ["DEBUG"] = "false"
+os.environ["ALLOWED_HOSTS"] = "testserver"
+
+WARMUP = 5
+RUNS = 30
+
+
+def main() -> None:
+    if "BENCH_DATABASE_URL" not in os.environ:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DB_FILE}{suffix}").unlink(missing_ok=True)
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("seed_demo", tickets=TICKETS, verbosity=0)
+    seeded = time.perf_counter() - started
+    print(f"seed_demo --tickets {TICKETS}: {seeded:.1f} s")  # noqa: T201
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="lead"))
+    changelist = reverse("admin:escalation_ticket_changelist")
+    pages = [
+        ("admin ticket list, first page", changelist, {}),
+        (
+            "admin ticket list, filtered (open, high)",
+            changelist,
+            {"state__exact": "open", "priority__exact": "high"},
+        ),
+        ("admin ticket list, search (customer name)", changelist, {"q": "Priya"}),
+        ("admin ticket list, search (reference)", changelist, {"q": "ESC-000777"}),
+    ]
+    print(f"{'page':<45} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")  # noqa: T201
+    for label, url, params in pages:
+        for _ in range(WARMUP):
+            client.get(url, params)
+        timings = []
+        for _ in range(RUNS):
+            t0 = time.perf_counter()
+            response = client.get(url, params)
+            timings.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, response.status_code  # noqa: S101
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, params)
+        timings.sort()
+        p95 = timings[int(len(timings) * 0.95) - 1]
+        print(  # noqa: T201
+            f"{label:<45} {statistics.median(timings):>10.1f} {p95:>8.1f} "
+            f"{len(queries.captured_queries):>8}"
+        )
+
+
+if __name__ == "__main__":
+    main()
