@@ -44,7 +44,8 @@ def ticket_search(queryset, term: str):
     customers = Customer.objects.filter(Q(name__icontains=term) | Q(email__icontains=term)).values(
         "pk"
     )
-    match = Q(customer_id__in=customers) | Q(external_reference__iexact=term)
+    # Exact (indexed) match on the upstream reference, as typed or upper-cased.
+    match = Q(customer_id__in=customers) | Q(external_reference__in={term, term.upper()})
     if pk is not None:
         match |= Q(pk=pk)
     return queryset.filter(match)

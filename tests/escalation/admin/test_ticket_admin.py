@@ -209,7 +209,7 @@ def test_ticket_list_does_a_fixed_number_of_queries(
 
 
 def test_search_finds_by_external_reference_and_bare_number(client_as, make_ticket, lead):
-    wanted = make_ticket(external_reference="ZD-48151")
+    wanted = make_ticket(external_reference="ZD-48151")  # found as typed or upper-cased
     make_ticket()
     client = client_as(lead)
     url = reverse("admin:escalation_ticket_changelist")
