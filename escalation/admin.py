@@ -6,15 +6,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
 from core.admin import AuditedAdmin
 from core.errors import ApplicationError
+from sla.selectors import clocks_for
 
 from .forms import ACTION_FORMS, CategoryForm, TicketAddForm, TicketChangeForm
-from .models import Category, Customer, Ticket
+from .models import Category, Customer, SlaStatus, Ticket
 from .selectors import (
+    sla_status_conditions,
     support_staff,
     ticket_available_actions,
     ticket_list_queryset,
@@ -90,6 +93,26 @@ class OwnerFilter(admin.SimpleListFilter):
         return queryset.filter(owner_id=self.value()) if self.value() else queryset
 
 
+class SlaStatusFilter(admin.SimpleListFilter):
+    title = "SLA status"
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return SlaStatus.choices
+
+    def queryset(self, request, queryset):
+        conditions = sla_status_conditions(timezone.now())
+        return queryset.filter(conditions[self.value()]) if self.value() in conditions else queryset
+
+
+def _span(delta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days} d"] * bool(days) + [f"{hours} h"] * bool(hours) + [f"{minutes} min"]
+    return " ".join(parts[:2])
+
+
 @admin.register(Ticket)
 class TicketAdmin(AuditedAdmin):
     form = TicketChangeForm
@@ -103,6 +126,7 @@ class TicketAdmin(AuditedAdmin):
         "tier",
         "owner",
         "state",
+        "sla",
         "age",
     ]
     list_display_links = ["reference", "subject"]
@@ -113,6 +137,7 @@ class TicketAdmin(AuditedAdmin):
         "category",
         "customer__plan",
         "customer__is_vip",
+        SlaStatusFilter,
         OwnerFilter,
     ]
     search_fields = ["customer__name", "customer__email", "external_reference"]
@@ -121,6 +146,7 @@ class TicketAdmin(AuditedAdmin):
     list_per_page = 50
     change_form_template = "admin/escalation/ticket/change_form.html"
     readonly_on_change = [
+        "sla_clocks",
         "reference",
         "customer",
         "state",
@@ -150,6 +176,56 @@ class TicketAdmin(AuditedAdmin):
             "{}<br><small>{}{}</small>", c.name, c.get_plan_display(), " · VIP" if c.is_vip else ""
         )
 
+    @admin.display(description="SLA", ordering="sla_rank")
+    def sla(self, obj: Ticket):
+        status = getattr(obj, "sla_status", SlaStatus.NONE)
+        if status == SlaStatus.NONE:
+            return "-"
+        label = SlaStatus(status).label
+        if status == SlaStatus.PAUSED:
+            return format_html('<span class="sla sla-paused">{}</span>', label)
+        left = obj.sla_due_at - timezone.now()
+        when = f"{_span(left)} overdue" if status == SlaStatus.BREACHED else f"{_span(left)} left"
+        return format_html(
+            '<span class="sla sla-{}"><strong>{}</strong> · {}</span>', status, label, when
+        )
+
+    @admin.display(description="SLA clocks")
+    def sla_clocks(self, obj: Ticket):
+        """Every target: due, paused, and (once stopped) business/calendar/paused time and met."""
+        rows = [
+            (
+                c.get_kind_display(),
+                c.cycle,
+                timezone.localtime(c.due_at).strftime("%Y-%m-%d %H:%M"),
+                "paused" if c.is_paused else ("running" if c.is_running else "stopped"),
+                "-" if c.met is None else ("met" if c.met else "missed"),
+                _span(c.business_taken) if c.business_taken is not None else "-",
+                _span(c.calendar_taken) if c.calendar_taken is not None else "-",
+                _span(c.paused_calendar),
+                c.policy_version or "-",
+            )
+            for c in clocks_for(obj)
+        ]
+        if not rows:
+            return "-"
+        head = (
+            "Target",
+            "Cycle",
+            "Due",
+            "State",
+            "Result",
+            "Business",
+            "Calendar",
+            "Paused",
+            "Policy v",
+        )
+        return format_html(
+            "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
+            format_html_join("", "<th>{}</th>", ((h,) for h in head)),
+            format_html_join("", "<tr>" + "<td>{}</td>" * len(head) + "</tr>", rows),
+        )
+
     @admin.display(description="age", ordering="created_at")
     def age(self, obj: Ticket) -> str:
         return timesince(obj.created_at, depth=1)
@@ -170,6 +246,7 @@ class TicketAdmin(AuditedAdmin):
         return [
             (None, {"fields": ["reference", "state", "customer", "owner", "tier"]}),
             ("Issue", {"fields": list(EDITABLE_FIELDS)}),
+            ("SLA", {"fields": ["sla_clocks"]}),
             (
                 "Timeline",
                 {

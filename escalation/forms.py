@@ -163,4 +163,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "cancel": ReasonRequiredForm,
     "reassign": ReassignForm,
     "record_csat": CsatForm,
+    "log_customer_update": ReasonRequiredForm,
+    "reapply_sla": ActionForm,
 }

@@ -153,6 +153,12 @@ class Category(models.Model):
         help_text="Not for critical issues: escalate those immediately.",
     )
     guidance = models.TextField("guidance for the agent", blank=True)
+    sla_response_target = models.DurationField(
+        "response SLA",
+        null=True,
+        blank=True,
+        help_text="Category response target; applies where stricter than the priority's.",
+    )
     is_active = models.BooleanField(default=True)
 
     history = HistoricalRecords()
@@ -184,6 +190,14 @@ class TicketState(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
     CLOSED = "closed", "Closed"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class SlaStatus(models.TextChoices):
+    BREACHED = "breached", "Breached"
+    AT_RISK = "at_risk", "At risk"
+    ON_TRACK = "on_track", "On track"
+    PAUSED = "paused", "Paused"
+    NONE = "none", "No running target"
 
 
 ACTIVE_STATES = [
@@ -223,6 +237,11 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     resolution_summary = models.TextField(blank=True)
     csat = models.PositiveSmallIntegerField("CSAT", null=True, blank=True)
+    # The soonest customer-facing SLA deadline, kept by escalation.clocks so lists can
+    # show, filter and sort by SLA status without a query per row.
+    sla_due_at = models.DateTimeField("SLA due", null=True, blank=True)
+    sla_warn_at = models.DateTimeField(null=True, blank=True)
+    sla_paused = models.BooleanField(default=False)
 
     history = HistoricalRecords()
 
@@ -246,6 +265,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             ),
             models.Index(fields=["owner", "state"], name="ticket_owner_state_idx"),
             models.Index(fields=["-created_at", "-id"], name="ticket_newest_idx"),
+            models.Index(fields=["sla_due_at"], name="ticket_sla_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
+from core.actors import SYSTEM_USERNAME
 from core.choices import Priority, Tier
 from core.errors import (
     ConcurrentChange,
@@ -20,6 +21,7 @@ from core.errors import (
 )
 from core.roles import user_tier
 
+from . import clocks
 from .models import Category, Customer, Sentiment, Ticket, TicketState
 
 LEAD_PERMISSION = "escalation.reassign_ticket"
@@ -50,6 +52,8 @@ TICKET_ACTIONS: dict[str, TicketAction] = {
         TicketAction("cancel", "Cancel ticket", "cancelled", "cancel"),
         TicketAction("reassign", "Reassign", "reassigned"),
         TicketAction("record_csat", "Record CSAT", "rated"),
+        TicketAction("log_customer_update", "Log customer update", "updated"),
+        TicketAction("reapply_sla", "Re-apply current SLA policy", "re-targeted"),
     ]
 }
 
@@ -61,6 +65,11 @@ def _is_lead(user) -> bool:
     return user.has_perm(LEAD_PERMISSION)
 
 
+def _is_system(user) -> bool:
+    """Automatic rules act as the named system actor, which holds no permissions."""
+    return user.username == SYSTEM_USERNAME and not user.is_active
+
+
 def refusal(ticket: Ticket, user, code: str) -> str | None:
     """Why `user` may not run action `code` on `ticket` now, or None if they may."""
     action = TICKET_ACTIONS[code]
@@ -69,6 +78,8 @@ def refusal(ticket: Ticket, user, code: str) -> str | None:
         method = getattr(ticket, action.transition)
         if not can_proceed(method):
             return f"{ticket.reference} is {state}: it cannot be {action.verb} now."
+        if _is_system(user):
+            return None
         if not has_transition_perm(method, user):
             return f"Your role may not do this: {action.label.lower()}."
     if code == "accept_escalation":
@@ -84,6 +95,18 @@ def refusal(ticket: Ticket, user, code: str) -> str | None:
         if not ticket.is_active:
             return f"{ticket.reference} is {state}: it cannot be reassigned."
         return None
+    if code == "reapply_sla":
+        if not _is_lead(user):
+            return "Only leads can re-apply SLA policies."
+        if not ticket.is_active:
+            return f"{ticket.reference} is {state}: its SLA clocks have stopped."
+        return None
+    if code == "log_customer_update" and ticket.state not in (
+        TicketState.OPEN,
+        TicketState.ESCALATED,
+        TicketState.WAITING_ON_DEPARTMENT,
+    ):
+        return f"{ticket.reference} is {state}: no customer update is due."
     if code == "record_csat":
         if ticket.state not in (TicketState.RESOLVED, TicketState.CLOSED):
             return "CSAT can be recorded once the ticket is resolved."
@@ -134,8 +157,12 @@ def _run(ticket: Ticket, actor, code: str, reason: str, **changes) -> Ticket:
         getattr(locked, action.transition)()
     for field, value in changes.items():
         setattr(locked, field, value)
+    fields = list(changes)
+    if action.transition:
+        clocks.on_transition(locked, action.transition, timezone.now())
+        fields += ["state", *clocks.SLA_FIELDS]
     text = f"{code}: {reason}" if reason else code
-    _save(locked, actor, text, (["state"] if action.transition else []) + list(changes))
+    _save(locked, actor, text, fields)
     return locked
 
 
@@ -202,10 +229,13 @@ def ticket_create(
             external_reference=external_reference.strip(),
             sentiment=sentiment,
         )
-        ticket._history_user = actor
-        ticket._change_reason = "create"
+        # Insert without history, start the clocks (they need the primary key), then
+        # save once more so the single "create" history row shows the SLA deadlines.
+        ticket.skip_history_when_saving = True
         ticket.save()
-        del ticket._change_reason
+        del ticket.skip_history_when_saving
+        clocks.start(ticket, ticket.created_at)
+        _save(ticket, actor, "create", clocks.SLA_FIELDS)
     return ticket
 
 
@@ -236,11 +266,18 @@ def ticket_update(*, ticket: Ticket, actor, changes: dict) -> Ticket:
             )
             if "category" in errors:
                 raise InvalidInput(errors["category"][0], field_errors=errors)
+        changes = {f: v for f, v in changes.items() if getattr(locked, f) != v}
         if not changes:
             return locked
         for field, value in changes.items():
             setattr(locked, field, value)
-        _save(locked, actor, "edit: " + ", ".join(sorted(changes)), list(changes))
+        reason = "edit: " + ", ".join(sorted(changes))
+        fields = list(changes)
+        if {"priority", "category"} & set(changes) and locked.is_active:
+            version = clocks.reapply(locked)
+            reason += f" (SLA re-targeted to policy v{version})"
+            fields += clocks.SLA_FIELDS
+        _save(locked, actor, reason, fields)
     return locked
 
 
@@ -353,6 +390,28 @@ def ticket_record_csat(*, ticket: Ticket, actor, score: int) -> Ticket:
     return _run(ticket, actor, "record_csat", str(score), csat=score)
 
 
+@transaction.atomic
+def ticket_log_customer_update(*, ticket: Ticket, actor, reason: str) -> Ticket:
+    """Record that the customer was given a status update; the update cadence restarts."""
+    note = _required(reason, "What the customer was told")
+    locked = _lock(ticket)
+    _check(locked, actor, "log_customer_update")
+    clocks.customer_updated(locked, timezone.now())
+    _save(locked, actor, f"log_customer_update: {note}", [])
+    return locked
+
+
+@transaction.atomic
+def ticket_reapply_sla(*, ticket: Ticket, actor, reason: str = "") -> Ticket:
+    """Leads: move a running ticket onto the current SLA policy version."""
+    locked = _lock(ticket)
+    _check(locked, actor, "reapply_sla")
+    version = clocks.reapply(locked)
+    text = f"reapply_sla: policy v{version}" + (f": {reason}" if reason else "")
+    _save(locked, actor, text, clocks.SLA_FIELDS)
+    return locked
+
+
 TICKET_ACTION_SERVICES = {
     "open": ticket_open,
     "escalate": ticket_escalate,
@@ -366,4 +425,6 @@ TICKET_ACTION_SERVICES = {
     "cancel": ticket_cancel,
     "reassign": ticket_reassign,
     "record_csat": ticket_record_csat,
+    "log_customer_update": ticket_log_customer_update,
+    "reapply_sla": ticket_reapply_sla,
 }

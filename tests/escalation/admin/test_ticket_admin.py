@@ -177,7 +177,9 @@ def test_editing_in_the_admin_records_the_user(client_as, make_ticket, agent):
     assert response.status_code == 302
     latest = ticket.history.latest()
     assert latest.history_user == agent
-    assert latest.history_change_reason == "edit: priority, sentiment, subject"
+    assert latest.history_change_reason == (
+        "edit: priority, sentiment, subject (SLA re-targeted to policy v1)"
+    )
 
 
 def test_search_finds_by_reference_and_customer_email(client_as, make_ticket, lead):

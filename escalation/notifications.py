@@ -1,0 +1,64 @@
+"""Who hears about a ticket event, and the outbox rows that tell them.
+
+Recipients come from people's records (owner, CSM, role members); department
+addresses arrive with the contact directory. Every message goes through the outbox,
+keyed by event and recipient, so a timer that fires twice notifies once.
+"""
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from core import roles
+from core.choices import Tier
+from core.services import outbox_enqueue
+
+from .models import Ticket
+
+TIER_ROLES = {tier: role for role, tier in roles.ROLE_TIERS.items()}
+
+
+def role_emails(role: str) -> list[str]:
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=role, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+
+
+def lead_emails() -> list[str]:
+    return role_emails(roles.LEAD)
+
+
+def tier_emails(tier: int) -> list[str]:
+    return role_emails(TIER_ROLES[Tier(tier)])
+
+
+def csm_emails(ticket: Ticket) -> list[str]:
+    """Enterprise and VIP customers' success manager is copied on escalations (003)."""
+    customer = ticket.customer
+    manager = customer.success_manager
+    if (customer.is_enterprise or customer.is_vip) and manager and manager.email:
+        return [manager.email]
+    return []
+
+
+def notify(ticket: Ticket, event: str, recipients: list[str], subject: str, body: str) -> int:
+    """One outbox row per recipient for this ticket event; returns how many recipients."""
+    link = reverse("admin:escalation_ticket_change", args=[ticket.pk])
+    text = (
+        f"{body}\n\n{ticket.reference} · {ticket.subject}\n"
+        f"Customer: {ticket.customer.name} ({ticket.customer.get_plan_display()})\n"
+        f"Priority: {ticket.get_priority_display()} · {ticket.get_tier_display()} · "
+        f"owner {ticket.owner}\n{link}"
+    )
+    unique = list(dict.fromkeys(r for r in recipients if r))
+    for recipient in unique:
+        outbox_enqueue(
+            event_key=f"ticket:{ticket.pk}:{event}",
+            recipient=recipient,
+            subject=f"[{ticket.get_priority_display()}] {ticket.reference}: {subject}",
+            body=text,
+        )
+    return len(unique)

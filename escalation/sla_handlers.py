@@ -1,0 +1,192 @@
+"""What happens when a ticket's SLA timer is due (registered with sla.registry).
+
+Warnings tell the owner (and the leads for critical tickets); breaches tell the
+owner and leads and copy an enterprise/VIP customer's CSM; the time-based rules of
+001 move the ticket up a tier when it stayed too long or went stale.
+"""
+
+from datetime import datetime
+
+from core.actors import system_user
+from core.choices import Priority, Tier
+from core.errors import ApplicationError
+from sla.models import ClockKind, SlaSettings, Timer
+from sla.registry import register
+from sla.services import timer_set
+
+from . import notifications as notify
+from .clocks import ACK_FOLLOW_UP_TIMER, STALE_TIMER
+from .models import Ticket, TicketState
+
+LABELS = dict(ClockKind.choices)
+
+
+def _ticket(timer: Timer) -> Ticket | None:
+    return (
+        Ticket.objects.select_related("owner", "customer__success_manager", "category")
+        .filter(pk=timer.subject_id)
+        .first()
+    )
+
+
+def _owner_and_leads(ticket: Ticket, *, leads: bool) -> list[str]:
+    return [ticket.owner.email] + (notify.lead_emails() if leads else [])
+
+
+def _minutes(delta) -> str:
+    minutes = max(0, int(delta.total_seconds() // 60))
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def on_warning(timer: Timer, now: datetime) -> None:
+    ticket = _ticket(timer)
+    if ticket is None or not ticket.is_active:
+        return
+    clock, pct = timer.clock, timer.payload.get("percent")
+    label = LABELS[clock.kind]
+    notify.notify(
+        ticket,
+        timer.key,
+        _owner_and_leads(ticket, leads=ticket.priority == Priority.CRITICAL),
+        f"{label} target {pct}% used, due in {_minutes(clock.due_at - timer.due_at)}",
+        f"The {label.lower()} target is due at {clock.due_at:%Y-%m-%d %H:%M %Z}.",
+    )
+
+
+def on_breach(timer: Timer, now: datetime) -> None:
+    ticket = _ticket(timer)
+    if ticket is None or not ticket.is_active:
+        return
+    label = LABELS[timer.clock.kind]
+    notify.notify(
+        ticket,
+        timer.key,
+        _owner_and_leads(ticket, leads=True) + notify.csm_emails(ticket),
+        f"{label} SLA breached",
+        f"The {label.lower()} target was due at {timer.clock.due_at:%Y-%m-%d %H:%M %Z}.",
+    )
+
+
+def _escalate_automatically(ticket: Ticket, timer: Timer, why: str) -> bool:
+    from .services import ticket_escalate
+
+    if ticket.state != TicketState.OPEN or ticket.tier >= Tier.L4:
+        return False
+    try:
+        ticket_escalate(
+            ticket=ticket, actor=system_user(), to_tier=ticket.tier + 1, reason=f"automatic: {why}"
+        )
+    except ApplicationError:
+        return False
+    notify.notify(
+        ticket,
+        timer.key,
+        notify.tier_emails(ticket.tier + 1) + [ticket.owner.email] + notify.csm_emails(ticket),
+        f"escalated automatically to {Tier(ticket.tier + 1).label}",
+        f"Escalated automatically: {why}. Accept it within the acknowledgement target.",
+    )
+    return True
+
+
+def on_tier_time_exceeded(timer: Timer, now: datetime) -> None:
+    """001 Escalation Matrix: the ticket stayed longer at its tier than allowed."""
+    ticket = _ticket(timer)
+    if ticket is None or not ticket.is_active:
+        return
+    why = f"time at {Tier(ticket.tier).label} exceeded ({_minutes(timer.clock.target)} allowed)"
+    if not _escalate_automatically(ticket, timer, why):
+        notify.notify(
+            ticket,
+            timer.key,
+            _owner_and_leads(ticket, leads=True),
+            why,
+            "The ticket could not move up automatically; please review it.",
+        )
+
+
+def on_stale(timer: Timer, now: datetime) -> None:
+    """001 Automatic Escalation: open more than 24 hours without an update."""
+    ticket = _ticket(timer)
+    if ticket is None or ticket.state != TicketState.OPEN:
+        return
+    why = f"open without update for {_minutes(SlaSettings.load().stale_after)}"
+    if not _escalate_automatically(ticket, timer, why):
+        notify.notify(
+            ticket,
+            timer.key,
+            _owner_and_leads(ticket, leads=True),
+            why,
+            "Update the ticket or escalate it.",
+        )
+
+
+def on_acknowledgement_breach(timer: Timer, now: datetime) -> None:
+    """Not acknowledged in 15 minutes: remind the receiving tier, then tell the leads."""
+    ticket = _ticket(timer)
+    if ticket is None or ticket.state != TicketState.ESCALATED:
+        return
+    notify.notify(
+        ticket,
+        timer.key,
+        notify.tier_emails(ticket.tier) + notify.csm_emails(ticket),
+        f"escalation to {Tier(ticket.tier).label} not yet acknowledged",
+        "Please accept this escalation now.",
+    )
+    timer_set(
+        subject=ticket,
+        kind=ACK_FOLLOW_UP_TIMER,
+        due_at=timer.due_at + SlaSettings.load().acknowledgement_target,
+    )
+
+
+def on_acknowledgement_follow_up(timer: Timer, now: datetime) -> None:
+    ticket = _ticket(timer)
+    if ticket is None or ticket.state != TicketState.ESCALATED:
+        return
+    notify.notify(
+        ticket,
+        timer.key,
+        notify.lead_emails(),
+        f"escalation to {Tier(ticket.tier).label} still not acknowledged",
+        "The receiving tier was reminded and has not accepted; please step in.",
+    )
+
+
+def on_update_overdue(timer: Timer, now: datetime) -> None:
+    """001 Response Time Guidelines: the customer's status update is overdue."""
+    ticket = _ticket(timer)
+    if ticket is None or not ticket.is_active:
+        return
+    notify.notify(
+        ticket,
+        timer.key,
+        _owner_and_leads(ticket, leads=ticket.priority == Priority.CRITICAL),
+        "customer status update overdue",
+        "Send the customer a status update.",
+    )
+
+
+def on_rca_overdue(timer: Timer, now: datetime) -> None:
+    """001: root cause documented within 48 hours of resolution."""
+    ticket = _ticket(timer)
+    if ticket is None:
+        return
+    notify.notify(
+        ticket,
+        timer.key,
+        _owner_and_leads(ticket, leads=True),
+        "root-cause analysis overdue",
+        "Document the root cause of this escalation.",
+    )
+
+
+def register_handlers() -> None:
+    for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION):
+        register(f"{kind}.warning")(on_warning)
+        register(f"{kind}.breach")(on_breach)
+    register(f"{ClockKind.TIER}.breach")(on_tier_time_exceeded)
+    register(f"{ClockKind.ACKNOWLEDGEMENT}.breach")(on_acknowledgement_breach)
+    register(ACK_FOLLOW_UP_TIMER)(on_acknowledgement_follow_up)
+    register(f"{ClockKind.NEXT_UPDATE}.breach")(on_update_overdue)
+    register(f"{ClockKind.RCA}.breach")(on_rca_overdue)
+    register(STALE_TIMER)(on_stale)

@@ -1,0 +1,318 @@
+"""Clocks and timers: start, pause, resume, stop, re-target, and the sweep that fires them.
+
+Callers (escalation services) run these inside their own transaction, with the
+subject row locked, so a clock and its timers always change with their subject.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from .businesstime import add_business_time, business_time_between
+from .models import (
+    BreachEvent,
+    BusinessCalendar,
+    Clock,
+    ClockPause,
+    EscalationMatrixRow,
+    SlaPolicy,
+    Timer,
+)
+from .registry import handler_for
+
+logger = logging.getLogger(__name__)
+
+BREACH = "breach"
+
+
+# --- targets from policy --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The SLA a subject starts under: copied onto its clocks, never looked up again."""
+
+    first_response: timedelta
+    resolution: timedelta
+    update_every: timedelta | None
+    calendar: BusinessCalendar
+    warning_thresholds: list[int]
+    pause_when_waiting_on_customer: bool
+    policy_version: int
+
+
+def targets_for(
+    *, priority: str, enterprise: bool, category_response: timedelta | None = None
+) -> Targets:
+    """Policy targets for a priority; stricter category response targets win (003).
+
+    Enterprise customers get `enterprise_percent` of every target, around the clock.
+    """
+    policy = SlaPolicy.objects.select_related("calendar", "enterprise_calendar").get(
+        priority=priority
+    )
+    first = policy.first_response
+    if category_response is not None:
+        first = min(first, category_response)
+    resolution, update_every, calendar = policy.resolution, policy.update_every, policy.calendar
+    if enterprise:
+        factor = policy.enterprise_percent / 100
+        first, resolution = first * factor, resolution * factor
+        update_every = update_every * factor if update_every else None
+        calendar = policy.enterprise_calendar
+    return Targets(
+        first_response=first,
+        resolution=resolution,
+        update_every=update_every,
+        calendar=calendar,
+        warning_thresholds=list(policy.warning_thresholds),
+        pause_when_waiting_on_customer=policy.pause_when_waiting_on_customer,
+        policy_version=policy.version,
+    )
+
+
+def tier_time_allowed(*, priority: str, tier: int) -> timedelta | None:
+    """The matrix cell, or None when the tier has no automatic limit ("on request")."""
+    row = EscalationMatrixRow.objects.filter(priority=priority, tier=tier).first()
+    return row.max_time if row else None
+
+
+def around_the_clock_calendar() -> BusinessCalendar:
+    return BusinessCalendar.objects.filter(always_open=True).order_by("pk").first()
+
+
+# --- clocks -----------------------------------------------------------------------------
+
+
+def _subject_key(subject: models.Model) -> tuple[ContentType, int]:
+    return ContentType.objects.get_for_model(subject), subject.pk
+
+
+def clock_start(
+    *,
+    subject: models.Model,
+    kind: str,
+    calendar: BusinessCalendar,
+    target: timedelta,
+    at: datetime,
+    cycle: int = 1,
+    warning_thresholds: list[int] | None = None,
+    policy_version: int | None = None,
+) -> Clock:
+    """Start one target (idempotent per subject, kind and cycle) and arm its timers."""
+    subject_type, subject_id = _subject_key(subject)
+    clock, created = Clock.objects.get_or_create(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        kind=kind,
+        cycle=cycle,
+        defaults={
+            "calendar": calendar,
+            "target": target,
+            "started_at": at,
+            "due_at": add_business_time(at, target, calendar.schedule()),
+            "warning_thresholds": sorted(warning_thresholds or []),
+            "policy_version": policy_version,
+        },
+    )
+    if created:
+        _arm(clock)
+    return clock
+
+
+def running_clocks(subject: models.Model, *kinds: str):
+    subject_type, subject_id = _subject_key(subject)
+    clocks = Clock.objects.filter(
+        subject_type=subject_type, subject_id=subject_id, stopped_at__isnull=True
+    ).select_related("calendar")
+    return clocks.filter(kind__in=kinds) if kinds else clocks
+
+
+def clock_pause(*, clock: Clock, at: datetime, reason: str) -> Clock:
+    """Stop the clock counting; its timers are disarmed until it resumes."""
+    if clock.is_paused or not clock.is_running:
+        return clock
+    clock.paused_since = at
+    clock.save(update_fields=["paused_since"])
+    ClockPause.objects.create(clock=clock, reason=reason, started_at=at)
+    _disarm(clock)
+    return clock
+
+
+def clock_resume(*, clock: Clock, at: datetime) -> Clock:
+    """Count again; the deadline moves by exactly the business time spent paused."""
+    if not clock.is_paused:
+        return clock
+    schedule = clock.calendar.schedule()
+    clock.paused_business += business_time_between(clock.paused_since, at, schedule)
+    clock.paused_calendar += at - clock.paused_since
+    clock.paused_since = None
+    clock.due_at = add_business_time(
+        clock.started_at, clock.target + clock.paused_business, schedule
+    )
+    clock.save(update_fields=["paused_business", "paused_calendar", "paused_since", "due_at"])
+    clock.pauses.filter(ended_at__isnull=True).update(ended_at=at)
+    _arm(clock)
+    return clock
+
+
+def clock_stop(*, clock: Clock, at: datetime) -> Clock:
+    """Stop for good and record business, calendar and paused time and whether it was met."""
+    if not clock.is_running:
+        return clock
+    clock_resume(clock=clock, at=at)
+    schedule = clock.calendar.schedule()
+    clock.stopped_at = at
+    clock.business_taken = business_time_between(clock.started_at, at, schedule) - (
+        clock.paused_business
+    )
+    clock.calendar_taken = at - clock.started_at - clock.paused_calendar
+    clock.met = at <= clock.due_at
+    clock.save(update_fields=["stopped_at", "business_taken", "calendar_taken", "met"])
+    _disarm(clock)
+    return clock
+
+
+def clock_retarget(
+    *,
+    clock: Clock,
+    target: timedelta,
+    calendar: BusinessCalendar,
+    warning_thresholds: list[int],
+    policy_version: int | None,
+) -> Clock:
+    """Apply another policy version to a running clock (a lead's explicit choice)."""
+    if not clock.is_running:
+        return clock
+    clock.target, clock.calendar = target, calendar
+    clock.warning_thresholds = sorted(warning_thresholds)
+    clock.policy_version = policy_version
+    clock.due_at = add_business_time(
+        clock.started_at, target + clock.paused_business, calendar.schedule()
+    )
+    clock.save(
+        update_fields=["target", "calendar", "warning_thresholds", "policy_version", "due_at"]
+    )
+    if not clock.is_paused:
+        _arm(clock)
+    return clock
+
+
+# --- timers -----------------------------------------------------------------------------
+
+
+def _timer_key(clock: Clock, stage: str) -> str:
+    return f"{clock.subject_type_id}:{clock.subject_id}:{clock.kind}:{clock.cycle}:{stage}"
+
+
+def _arm(clock: Clock) -> None:
+    """(Re)schedule the clock's warning and breach timers; already fired ones stay fired."""
+    stages = [(f"warn{pct}", due, {"percent": pct}) for pct, due in clock.warning_times()]
+    stages.append((BREACH, clock.due_at, {}))
+    for stage, due, payload in stages:
+        kind = f"{clock.kind}.{'warning' if stage != BREACH else BREACH}"
+        timer, created = Timer.objects.get_or_create(
+            key=_timer_key(clock, stage),
+            defaults={
+                "kind": kind,
+                "subject_type_id": clock.subject_type_id,
+                "subject_id": clock.subject_id,
+                "clock": clock,
+                "payload": payload,
+                "due_at": due,
+            },
+        )
+        if not created and timer.fired_at is None and timer.due_at != due:
+            timer.due_at = due
+            timer.save(update_fields=["due_at"])
+
+
+def _disarm(clock: Clock) -> None:
+    clock.timers.filter(fired_at__isnull=True).delete()
+
+
+def timer_set(*, subject: models.Model, kind: str, due_at: datetime, payload=None) -> Timer:
+    """A one-off timer not tied to a clock (e.g. 'no activity for 24 hours').
+
+    Setting it again replaces the unfired one: the key carries the due instant, so a
+    re-armed rule is a new cycle and a fired one is never fired again.
+    """
+    subject_type, subject_id = _subject_key(subject)
+    Timer.objects.filter(
+        subject_type=subject_type, subject_id=subject_id, kind=kind, fired_at__isnull=True
+    ).delete()
+    return Timer.objects.create(
+        key=f"{subject_type.pk}:{subject_id}:{kind}:{int(due_at.timestamp())}",
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        payload=payload or {},
+        due_at=due_at,
+    )
+
+
+def timers_cancel(*, subject: models.Model, kinds: list[str] | None = None) -> None:
+    subject_type, subject_id = _subject_key(subject)
+    timers = Timer.objects.filter(
+        subject_type=subject_type, subject_id=subject_id, fired_at__isnull=True
+    )
+    (timers.filter(kind__in=kinds) if kinds else timers).delete()
+
+
+# --- the sweep --------------------------------------------------------------------------
+
+
+def _fire(timer: Timer, now: datetime) -> None:
+    clock = timer.clock
+    if timer.kind.endswith(f".{BREACH}") and clock is not None:
+        BreachEvent.objects.get_or_create(
+            clock=clock,
+            defaults={
+                "subject_type_id": clock.subject_type_id,
+                "subject_id": clock.subject_id,
+                "kind": clock.kind,
+                "occurred_at": timer.due_at,
+            },
+        )
+        Clock.objects.filter(pk=clock.pk, breached_at__isnull=True).update(breached_at=timer.due_at)
+    handler = handler_for(timer.kind)
+    if handler is None:
+        logger.warning("no handler registered for timer kind %s", timer.kind)
+        return
+    handler(timer, now)
+
+
+def sweep(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Fire every due, unfired timer once; return how many fired.
+
+    Each batch is locked with SKIP LOCKED (PostgreSQL), so several workers share the
+    work without overlap; a timer is marked fired in the same transaction as its
+    effects, so a crash mid-batch rolls both back and the next sweep finds it again.
+    One failing handler is logged on its timer and does not stop the others.
+    """
+    now = now or timezone.now()
+    fired = 0
+    while True:
+        with transaction.atomic():
+            due = list(
+                Timer.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(fired_at__isnull=True, due_at__lte=now)
+                .select_related("clock__calendar")
+                .order_by("due_at", "pk")[:batch]
+            )
+            if not due:
+                return fired
+            for timer in due:
+                try:
+                    with transaction.atomic():
+                        _fire(timer, now)
+                except Exception as exc:  # noqa: BLE001 - one bad handler must not stall all
+                    logger.exception("timer %s failed", timer.key)
+                    timer.error = f"{type(exc).__name__}: {exc}"[:2000]
+                timer.fired_at = now
+            Timer.objects.bulk_update(due, ["fired_at", "error"])
+            fired += len(due)
