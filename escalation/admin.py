@@ -106,11 +106,12 @@ class SlaStatusFilter(admin.SimpleListFilter):
 
 
 def _span(delta) -> str:
+    """A duration as the two largest non-zero units, e.g. '2 d 3 h', '3 h', '45 min'."""
     minutes = int(abs(delta.total_seconds()) // 60)
     days, minutes = divmod(minutes, 1440)
     hours, minutes = divmod(minutes, 60)
-    parts = [f"{days} d"] * bool(days) + [f"{hours} h"] * bool(hours) + [f"{minutes} min"]
-    return " ".join(parts[:2])
+    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
+    return " ".join(parts[:2]) or "0 min"
 
 
 @admin.register(Ticket)

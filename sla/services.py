@@ -316,3 +316,57 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> int:
                 timer.fired_at = now
             Timer.objects.bulk_update(due, ["fired_at", "error"])
             fired += len(due)
+
+
+# --- rules as data: policies and calendars ----------------------------------------------
+
+POLICY_TARGET_FIELDS = (
+    "first_response",
+    "resolution",
+    "update_every",
+    "calendar",
+    "pause_when_waiting_on_customer",
+    "warning_thresholds",
+    "enterprise_percent",
+    "enterprise_calendar",
+)
+
+
+@transaction.atomic
+def sla_policy_save(*, policy: SlaPolicy, actor, changed: list[str]) -> SlaPolicy:
+    """Save a lead's edit; a change to any target makes a new version (old tickets keep theirs)."""
+    if policy.pk and set(changed) & set(POLICY_TARGET_FIELDS):
+        current = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
+        policy.version = current.version + 1
+    policy._history_user = actor
+    policy._change_reason = f"edit: {', '.join(sorted(changed)) or 'no change'} (v{policy.version})"
+    policy.save()
+    del policy._change_reason
+    return policy
+
+
+@transaction.atomic
+def calendar_import_holidays(*, calendar: BusinessCalendar, years: list[int], actor) -> int:
+    """Load the public holidays of the calendar's country for `years`; returns how many new."""
+    import holidays as holiday_tables
+
+    from core.errors import InvalidInput
+
+    from .models import Holiday
+
+    if not calendar.holiday_country:
+        raise InvalidInput(f"Set a holiday country on '{calendar}' first (e.g. US).")
+    try:
+        table = holiday_tables.country_holidays(calendar.holiday_country, years=years)
+    except NotImplementedError as exc:
+        raise InvalidInput(f"No holiday table for country '{calendar.holiday_country}'.") from exc
+    created = 0
+    for day, name in sorted(table.items()):
+        holiday = Holiday(calendar=calendar, date=day, name=name[:120])
+        if Holiday.objects.filter(calendar=calendar, date=day).exists():
+            continue
+        holiday._history_user = actor
+        holiday._change_reason = f"imported {calendar.holiday_country} holidays"
+        holiday.save()
+        created += 1
+    return created

@@ -1,0 +1,124 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from core.admin import AuditedAdmin
+from core.errors import ApplicationError
+
+from .models import (
+    BreachEvent,
+    BusinessCalendar,
+    Clock,
+    EscalationMatrixRow,
+    Holiday,
+    OpeningSpan,
+    SlaPolicy,
+    SlaSettings,
+    Timer,
+)
+from .services import calendar_import_holidays, sla_policy_save
+
+
+class OpeningSpanInline(admin.TabularInline):
+    model = OpeningSpan
+    extra = 0
+
+
+class HolidayInline(admin.TabularInline):
+    model = Holiday
+    extra = 0
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(AuditedAdmin):
+    list_display = ["name", "time_zone", "always_open", "holiday_country"]
+    search_fields = ["name"]
+    inlines = [OpeningSpanInline, HolidayInline]
+    actions = ["import_holidays"]
+
+    @admin.action(description="Import public holidays (this year and next)", permissions=["change"])
+    def import_holidays(self, request, queryset):
+        year = timezone.localdate().year
+        for calendar in queryset:
+            try:
+                count = calendar_import_holidays(
+                    calendar=calendar, years=[year, year + 1], actor=request.user
+                )
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(request, f"{calendar}: {count} holiday(s) added.")
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(AuditedAdmin):
+    list_display = [
+        "priority",
+        "first_response",
+        "resolution",
+        "update_every",
+        "calendar",
+        "warning_thresholds",
+        "enterprise_percent",
+        "version",
+    ]
+    readonly_fields = ["version"]
+
+    def save_model(self, request, obj, form, change):
+        sla_policy_save(policy=obj, actor=request.user, changed=form.changed_data)
+
+
+@admin.register(EscalationMatrixRow)
+class EscalationMatrixRowAdmin(AuditedAdmin):
+    list_display = ["priority", "tier", "max_time"]
+    list_editable = ["max_time"]
+    list_filter = ["priority", "tier"]
+
+
+@admin.register(SlaSettings)
+class SlaSettingsAdmin(AuditedAdmin):
+    list_display = ["__str__", "acknowledgement_target", "rca_due_after", "stale_after"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SlaSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Machine-kept records: visible to leads and auditors, written only by services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Clock)
+class ClockAdmin(ReadOnlyAdmin):
+    list_display = ["subject_type", "subject_id", "kind", "cycle", "due_at", "stopped_at", "met"]
+    list_filter = ["kind", "met"]
+    list_select_related = ["subject_type"]
+    show_full_result_count = False
+
+
+@admin.register(Timer)
+class TimerAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "subject_type", "subject_id", "due_at", "fired_at", "error"]
+    list_filter = ["kind"]
+    list_select_related = ["subject_type"]
+    search_fields = ["key"]
+    show_full_result_count = False
+
+
+@admin.register(BreachEvent)
+class BreachEventAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "kind", "subject_type", "subject_id"]
+    list_filter = ["kind"]
+    list_select_related = ["subject_type"]
+    date_hierarchy = "occurred_at"
+    show_full_result_count = False
