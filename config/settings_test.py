@@ -6,11 +6,15 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghij")
 
 from .settings import *  # noqa: E402, F403
-from .settings import Q_CLUSTER  # noqa: E402
+from .settings import DATABASES, Q_CLUSTER, VAR_DIR, env  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # django-q2 reads Q_CLUSTER at import time, so sync mode is set here, not per test.
-Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+# The worker integration test starts a real qcluster with Q_SYNC=false.
+Q_CLUSTER = {**Q_CLUSTER, "sync": env.bool("Q_SYNC", default=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so a worker process can share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 CHAT_WEBHOOK_URL = "https://chat.example.com/hooks/test"

@@ -42,3 +42,21 @@ def test_demo_password_comes_from_the_environment(db, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "s3cret-demo")
     call_command("seed_demo", tickets=0)
     assert authenticate(username="lead", password="s3cret-demo") is not None
+
+
+def test_demo_tickets_carry_sla_clocks_without_flooding_the_outbox(db):
+    from core.models import OutboxMessage
+    from escalation.models import ACTIVE_STATES
+    from escalation.selectors import ticket_list_queryset
+    from sla import services as sla
+    from sla.models import Clock
+
+    call_command("seed_demo", tickets=200, verbosity=0)
+    active = Ticket.objects.filter(state__in=ACTIVE_STATES)
+    assert Clock.objects.filter(subject_id__in=active.values("pk"), kind="resolution").count() == (
+        active.count()
+    )
+    statuses = set(ticket_list_queryset().values_list("sla_status", flat=True))
+    assert {"breached", "on_track", "paused", "none"} <= statuses
+    assert sla.sweep() == 0  # past deadlines were recorded as breached, not queued to fire
+    assert not OutboxMessage.objects.exists()

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,17 @@ from simple_history.utils import bulk_create_with_history
 from core import roles
 from core.actors import system_user
 from core.choices import Tier
-from escalation.models import Category, Customer, Plan, Sentiment, Ticket, TicketState
+from escalation.models import (
+    ACTIVE_STATES,
+    Category,
+    Customer,
+    Plan,
+    Sentiment,
+    Ticket,
+    TicketState,
+)
+from sla import services as sla
+from sla.models import ClockKind
 
 DEMO_PREFIX = "demo-"
 DEMO_USERS = [
@@ -171,6 +182,8 @@ class Command(BaseCommand):
         self.actor = system_user()
         customer_ids = self._customers(rng, customers or max(20, tickets // 10), staff)
         created = self._tickets(rng, tickets, customer_ids, staff)
+        if not self.verbosity:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(customer_ids)} customers, {tickets} tickets "
@@ -249,11 +262,17 @@ class Command(BaseCommand):
         if not todo:
             return 0
         categories = list(Category.objects.filter(is_active=True))
+        enterprise = set(
+            Customer.objects.filter(pk__in=customer_ids, plan=Plan.ENTERPRISE).values_list(
+                "pk", flat=True
+            )
+        )
         now = timezone.now()
         done = 0
         while done < todo:
             size = min(BATCH, todo - done)
             batch = [self._ticket(rng, now, categories, customer_ids, staff) for _ in range(size)]
+            plans = [self._plan_clocks(t, t.customer_id in enterprise, now) for t in batch]
             with transaction.atomic():
                 bulk_create_with_history(
                     batch,
@@ -262,10 +281,55 @@ class Command(BaseCommand):
                     default_user=self.actor,
                     default_change_reason="demo data",
                 )
+                for ticket, ticket_plans in zip(batch, plans, strict=True):
+                    for plan in ticket_plans:
+                        plan.subject_id = ticket.pk
+                sla.clocks_bulk_create([p for ps in plans for p in ps], now=now)
             done += size
             if self.verbosity:
                 self._progress(done, todo)
         return todo
+
+    def _plan_clocks(self, ticket: Ticket, enterprise: bool, now) -> list[sla.ClockPlan]:
+        """SLA clocks of an active demo ticket, and its SLA columns (before it is inserted)."""
+        if ticket.state not in ACTIVE_STATES:
+            return []
+        if not hasattr(self, "_targets"):
+            self._targets, self._schedules = {}, {}
+            self._ticket_type = ContentType.objects.get_for_model(Ticket).pk
+        key = (ticket.priority, enterprise, ticket.category.sla_response_target)
+        if key not in self._targets:
+            self._targets[key] = sla.targets_for(
+                priority=key[0], enterprise=key[1], category_response=key[2]
+            )
+        t = self._targets[key]
+        kinds = [(ClockKind.RESOLUTION, t.resolution)]
+        if ticket.state == TicketState.NEW:
+            kinds.insert(0, (ClockKind.FIRST_RESPONSE, t.first_response))
+        paused = ticket.state == TicketState.WAITING_ON_CUSTOMER
+        plans = [
+            sla.clock_plan(
+                sla.ClockPlan(
+                    subject_type_id=self._ticket_type,
+                    subject_id=None,
+                    kind=kind,
+                    calendar=t.calendar,
+                    target=target,
+                    started_at=ticket.created_at,
+                    warning_thresholds=t.warning_thresholds,
+                    policy_version=t.policy_version,
+                    paused_since=now - (now - ticket.created_at) / 2 if paused else None,
+                ),
+                self._schedules,
+            )
+            for kind, target in kinds
+        ]
+        if paused:
+            ticket.sla_paused = True
+        else:
+            soonest = min(plans, key=lambda p: p.due_at)
+            ticket.sla_due_at, ticket.sla_warn_at = soonest.due_at, soonest.warn_at
+        return plans
 
     def _ticket(self, rng, now, categories, customer_ids, staff) -> Ticket:
         category = rng.choice(categories)
@@ -273,7 +337,9 @@ class Command(BaseCommand):
         tier = rng.choice([Tier.L1] * 6 + [Tier.L2] * 3 + [Tier.L3])
         if state == TicketState.ESCALATED:
             tier = rng.choice([Tier.L2, Tier.L3])
-        created = now - timedelta(minutes=rng.randint(5, 90 * 24 * 60))
+        # Work in progress is recent; finished work spreads over the last quarter.
+        recent = state in ACTIVE_STATES
+        created = now - timedelta(minutes=rng.randint(5, (4 if recent else 90) * 24 * 60))
         age = now - created
         responded = None if state == TicketState.NEW else created + age * rng.uniform(0, 0.1)
         resolved = closed = None
