@@ -4,6 +4,10 @@ import json
 import logging
 import urllib.error
 import urllib.request
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 from smtplib import SMTPException
 
@@ -12,6 +16,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import has_transition_perm
+from simple_history.utils import bulk_create_with_history
 
 from .errors import PermissionRefused, TransitionRefused
 from .models import OutboxMessage
@@ -19,6 +24,8 @@ from .models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "core.tasks.deliver_outbox_message"
+DELIVER_MANY_TASK = "core.tasks.deliver_outbox_messages"
+_batch: ContextVar[list[int] | None] = ContextVar("outbox_batch", default=None)
 
 
 class DeliveryError(Exception):
@@ -29,6 +36,30 @@ def _queue_delivery(message_id: int) -> None:
     from django_q.tasks import async_task
 
     async_task(DELIVER_TASK, message_id)
+
+
+@contextmanager
+def outbox_batch() -> Iterator[None]:
+    """Inside a transaction: queue every message made in the block as one delivery task.
+
+    Bulk work (the SLA sweep) would otherwise enqueue one task per message, each its
+    own broker write. Use it inside `transaction.atomic()`; delivery waits for commit.
+    """
+    ids: list[int] = []
+    token = _batch.set(ids)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        if ids:
+            transaction.on_commit(lambda: _queue_many(ids))
+
+
+def _queue_many(ids: list[int]) -> None:
+    from django_q.tasks import async_task
+
+    for start in range(0, len(ids), 500):
+        async_task(DELIVER_MANY_TASK, ids[start : start + 500])
 
 
 def outbox_enqueue(
@@ -50,8 +81,56 @@ def outbox_enqueue(
         defaults={"channel": channel, "subject": subject[:200], "body": body},
     )
     if created:
-        transaction.on_commit(lambda: _queue_delivery(message.pk))
+        batch = _batch.get()
+        if batch is not None:
+            batch.append(message.pk)
+        else:
+            transaction.on_commit(lambda: _queue_delivery(message.pk))
     return message
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to record in the outbox (see outbox_enqueue_many)."""
+
+    event_key: str
+    recipient: str
+    subject: str
+    body: str
+    channel: str = OutboxMessage.Channel.EMAIL
+
+
+def outbox_enqueue_many(messages: Iterable[Outgoing]) -> list[OutboxMessage]:
+    """outbox_enqueue for many messages in a few queries (the SLA sweep's hot path).
+
+    Pairs of (event, recipient) already in the outbox, or repeated in `messages`, are
+    skipped, so the once-per-event rule holds exactly as for single messages.
+    """
+    wanted: dict[tuple[str, str], Outgoing] = {}
+    for m in messages:
+        wanted.setdefault((m.event_key, m.recipient), m)
+    if not wanted:
+        return []
+    existing = set(
+        OutboxMessage.objects.filter(event_key__in={k for k, _ in wanted}).values_list(
+            "event_key", "recipient"
+        )
+    )
+    new = [
+        OutboxMessage(
+            event_key=k, recipient=r, channel=m.channel, subject=m.subject[:200], body=m.body
+        )
+        for (k, r), m in wanted.items()
+        if (k, r) not in existing
+    ]
+    bulk_create_with_history(new, OutboxMessage, batch_size=500, default_change_reason="queued")
+    ids = [m.pk for m in new]
+    batch = _batch.get()
+    if batch is not None:
+        batch.extend(ids)
+    elif ids:
+        transaction.on_commit(lambda: _queue_many(ids))
+    return new
 
 
 def _send(message: OutboxMessage) -> None:

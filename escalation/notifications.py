@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core import roles
 from core.choices import Tier
-from core.services import outbox_enqueue
+from core.services import Outgoing, outbox_enqueue_many
 
 from .models import Ticket
 
@@ -44,8 +44,10 @@ def csm_emails(ticket: Ticket) -> list[str]:
     return []
 
 
-def notify(ticket: Ticket, event: str, recipients: list[str], subject: str, body: str) -> int:
-    """One outbox row per recipient for this ticket event; returns how many recipients."""
+def messages(
+    ticket: Ticket, event: str, recipients: list[str], subject: str, body: str
+) -> list[Outgoing]:
+    """One message per distinct recipient for this ticket event."""
     link = reverse("admin:escalation_ticket_change", args=[ticket.pk])
     text = (
         f"{body}\n\n{ticket.reference} · {ticket.subject}\n"
@@ -53,12 +55,17 @@ def notify(ticket: Ticket, event: str, recipients: list[str], subject: str, body
         f"Priority: {ticket.get_priority_display()} · {ticket.get_tier_display()} · "
         f"owner {ticket.owner}\n{link}"
     )
-    unique = list(dict.fromkeys(r for r in recipients if r))
-    for recipient in unique:
-        outbox_enqueue(
+    return [
+        Outgoing(
             event_key=f"ticket:{ticket.pk}:{event}",
             recipient=recipient,
             subject=f"[{ticket.get_priority_display()}] {ticket.reference}: {subject}",
             body=text,
         )
-    return len(unique)
+        for recipient in dict.fromkeys(r for r in recipients if r)
+    ]
+
+
+def notify(ticket: Ticket, event: str, recipients: list[str], subject: str, body: str) -> int:
+    """Record the messages of one ticket event in the outbox; returns how many are new."""
+    return len(outbox_enqueue_many(messages(ticket, event, recipients, subject, body)))

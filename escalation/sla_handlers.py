@@ -10,6 +10,7 @@ from datetime import datetime
 from core.actors import system_user
 from core.choices import Priority, Tier
 from core.errors import ApplicationError
+from core.services import outbox_enqueue_many
 from sla.models import ClockKind, SlaSettings, Timer
 from sla.registry import register
 from sla.services import timer_set
@@ -21,12 +22,25 @@ from .models import Ticket, TicketState
 LABELS = dict(ClockKind.choices)
 
 
-def _ticket(timer: Timer) -> Ticket | None:
-    return (
-        Ticket.objects.select_related("owner", "customer__success_manager", "category")
-        .filter(pk=timer.subject_id)
-        .first()
+def _tickets(timers: list[Timer]) -> dict[int, Ticket]:
+    """The timers' tickets in one query."""
+    return Ticket.objects.select_related("owner", "customer__success_manager", "category").in_bulk(
+        {t.subject_id for t in timers}
     )
+
+
+def _ticket(timer: Timer) -> Ticket | None:
+    return _tickets([timer]).get(timer.subject_id)
+
+
+def each(handler):
+    """Adapt a one-timer handler to the registry's list-of-timers call."""
+
+    def run(timers: list[Timer], now: datetime) -> None:
+        for timer in timers:
+            handler(timer, now)
+
+    return run
 
 
 def _owner_and_leads(ticket: Ticket, *, leads: bool) -> list[str]:
@@ -38,33 +52,46 @@ def _minutes(delta) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
 
 
-def on_warning(timer: Timer, now: datetime) -> None:
-    ticket = _ticket(timer)
-    if ticket is None or not ticket.is_active:
-        return
-    clock, pct = timer.clock, timer.payload.get("percent")
-    label = LABELS[clock.kind]
-    notify.notify(
-        ticket,
-        timer.key,
-        _owner_and_leads(ticket, leads=ticket.priority == Priority.CRITICAL),
-        f"{label} target {pct}% used, due in {_minutes(clock.due_at - timer.due_at)}",
-        f"The {label.lower()} target is due at {clock.due_at:%Y-%m-%d %H:%M %Z}.",
-    )
+def on_warnings(timers: list[Timer], now: datetime) -> None:
+    """Tell owners (and leads, for critical tickets) that a target is nearly used up."""
+    tickets, leads, out = _tickets(timers), None, []
+    for timer in timers:
+        ticket = tickets.get(timer.subject_id)
+        if ticket is None or not ticket.is_active:
+            continue
+        clock, pct = timer.clock, timer.payload.get("percent")
+        label = LABELS[clock.kind]
+        recipients = [ticket.owner.email]
+        if ticket.priority == Priority.CRITICAL:
+            leads = notify.lead_emails() if leads is None else leads
+            recipients += leads
+        out += notify.messages(
+            ticket,
+            timer.key,
+            recipients,
+            f"{label} target {pct}% used, due in {_minutes(clock.due_at - timer.due_at)}",
+            f"The {label.lower()} target is due at {clock.due_at:%Y-%m-%d %H:%M %Z}.",
+        )
+    outbox_enqueue_many(out)
 
 
-def on_breach(timer: Timer, now: datetime) -> None:
-    ticket = _ticket(timer)
-    if ticket is None or not ticket.is_active:
-        return
-    label = LABELS[timer.clock.kind]
-    notify.notify(
-        ticket,
-        timer.key,
-        _owner_and_leads(ticket, leads=True) + notify.csm_emails(ticket),
-        f"{label} SLA breached",
-        f"The {label.lower()} target was due at {timer.clock.due_at:%Y-%m-%d %H:%M %Z}.",
-    )
+def on_breaches(timers: list[Timer], now: datetime) -> None:
+    """Tell owners and leads (and an enterprise/VIP customer's CSM) that a target was missed."""
+    tickets, leads, out = _tickets(timers), None, []
+    for timer in timers:
+        ticket = tickets.get(timer.subject_id)
+        if ticket is None or not ticket.is_active:
+            continue
+        leads = notify.lead_emails() if leads is None else leads
+        label = LABELS[timer.clock.kind]
+        out += notify.messages(
+            ticket,
+            timer.key,
+            [ticket.owner.email, *leads, *notify.csm_emails(ticket)],
+            f"{label} SLA breached",
+            f"The {label.lower()} target was due at {timer.clock.due_at:%Y-%m-%d %H:%M %Z}.",
+        )
+    outbox_enqueue_many(out)
 
 
 def _escalate_automatically(ticket: Ticket, timer: Timer, why: str) -> bool:
@@ -182,11 +209,11 @@ def on_rca_overdue(timer: Timer, now: datetime) -> None:
 
 def register_handlers() -> None:
     for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION):
-        register(f"{kind}.warning")(on_warning)
-        register(f"{kind}.breach")(on_breach)
-    register(f"{ClockKind.TIER}.breach")(on_tier_time_exceeded)
-    register(f"{ClockKind.ACKNOWLEDGEMENT}.breach")(on_acknowledgement_breach)
-    register(ACK_FOLLOW_UP_TIMER)(on_acknowledgement_follow_up)
-    register(f"{ClockKind.NEXT_UPDATE}.breach")(on_update_overdue)
-    register(f"{ClockKind.RCA}.breach")(on_rca_overdue)
-    register(STALE_TIMER)(on_stale)
+        register(f"{kind}.warning")(on_warnings)
+        register(f"{kind}.breach")(on_breaches)
+    register(f"{ClockKind.TIER}.breach")(each(on_tier_time_exceeded))
+    register(f"{ClockKind.ACKNOWLEDGEMENT}.breach")(each(on_acknowledgement_breach))
+    register(ACK_FOLLOW_UP_TIMER)(each(on_acknowledgement_follow_up))
+    register(f"{ClockKind.NEXT_UPDATE}.breach")(each(on_update_overdue))
+    register(f"{ClockKind.RCA}.breach")(each(on_rca_overdue))
+    register(STALE_TIMER)(each(on_stale))

@@ -12,6 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.services import outbox_batch
+
 from .businesstime import add_business_time, business_time_between
 from .models import (
     BreachEvent,
@@ -266,38 +268,64 @@ def timers_cancel(*, subject: models.Model, kinds: list[str] | None = None) -> N
 # --- the sweep --------------------------------------------------------------------------
 
 
-def _fire(timer: Timer, now: datetime) -> None:
-    clock = timer.clock
-    if timer.kind.endswith(f".{BREACH}") and clock is not None:
-        BreachEvent.objects.get_or_create(
-            clock=clock,
-            defaults={
-                "subject_type_id": clock.subject_type_id,
-                "subject_id": clock.subject_id,
-                "kind": clock.kind,
-                "occurred_at": timer.due_at,
-            },
-        )
-        Clock.objects.filter(pk=clock.pk, breached_at__isnull=True).update(breached_at=timer.due_at)
-    handler = handler_for(timer.kind)
-    if handler is None:
-        logger.warning("no handler registered for timer kind %s", timer.kind)
+def _record_breaches(timers: list[Timer]) -> None:
+    """Breach facts for breach timers, in two statements (idempotent per clock)."""
+    clocks = [t.clock for t in timers if t.kind.endswith(f".{BREACH}") and t.clock is not None]
+    if not clocks:
         return
-    handler(timer, now)
+    BreachEvent.objects.bulk_create(
+        [
+            BreachEvent(
+                clock=c,
+                subject_type_id=c.subject_type_id,
+                subject_id=c.subject_id,
+                kind=c.kind,
+                occurred_at=c.due_at,
+            )
+            for c in clocks
+        ],
+        ignore_conflicts=True,
+    )
+    Clock.objects.filter(pk__in=[c.pk for c in clocks], breached_at__isnull=True).update(
+        breached_at=models.F("due_at")
+    )
+
+
+def _run_handler(kind: str, timers: list[Timer], now: datetime) -> None:
+    """Run one kind's handler on its timers; if it fails, retry one by one to isolate it."""
+    handler = handler_for(kind)
+    if handler is None:
+        logger.warning("no handler registered for timer kind %s", kind)
+        return
+    try:
+        with transaction.atomic():
+            handler(timers, now)
+        return
+    except Exception:  # noqa: BLE001 - fall back to one by one to find the bad timer
+        if len(timers) == 1:
+            raise
+    for timer in timers:
+        try:
+            with transaction.atomic():
+                handler([timer], now)
+        except Exception as exc:  # noqa: BLE001 - one bad timer must not stall the rest
+            logger.exception("timer %s failed", timer.key)
+            timer.error = f"{type(exc).__name__}: {exc}"[:2000]
 
 
 def sweep(*, now: datetime | None = None, batch: int = 500) -> int:
     """Fire every due, unfired timer once; return how many fired.
 
     Each batch is locked with SKIP LOCKED (PostgreSQL), so several workers share the
-    work without overlap; a timer is marked fired in the same transaction as its
-    effects, so a crash mid-batch rolls both back and the next sweep finds it again.
-    One failing handler is logged on its timer and does not stop the others.
+    work without overlap; timers are marked fired in the same transaction as their
+    effects, so a crash mid-batch rolls both back and the next sweep finds them again.
+    A failing handler is logged on its timer and does not stop the others. Messages
+    are queued for delivery as one task per batch, after commit.
     """
     now = now or timezone.now()
     fired = 0
     while True:
-        with transaction.atomic():
+        with transaction.atomic(), outbox_batch():
             due = list(
                 Timer.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(fired_at__isnull=True, due_at__lte=now)
@@ -306,15 +334,21 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> int:
             )
             if not due:
                 return fired
+            _record_breaches(due)
+            by_kind: dict[str, list[Timer]] = {}
             for timer in due:
+                by_kind.setdefault(timer.kind, []).append(timer)
+            for kind, timers in by_kind.items():
                 try:
-                    with transaction.atomic():
-                        _fire(timer, now)
-                except Exception as exc:  # noqa: BLE001 - one bad handler must not stall all
-                    logger.exception("timer %s failed", timer.key)
-                    timer.error = f"{type(exc).__name__}: {exc}"[:2000]
+                    _run_handler(kind, timers, now)
+                except Exception as exc:  # noqa: BLE001 - recorded on the timer
+                    logger.exception("timer %s failed", timers[0].key)
+                    timers[0].error = f"{type(exc).__name__}: {exc}"[:2000]
+            Timer.objects.filter(pk__in=[t.pk for t in due]).update(fired_at=now)
+            for timer in due:
                 timer.fired_at = now
-            Timer.objects.bulk_update(due, ["fired_at", "error"])
+                if timer.error:
+                    Timer.objects.filter(pk=timer.pk).update(error=timer.error)
             fired += len(due)
 
 

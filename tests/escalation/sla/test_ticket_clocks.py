@@ -344,7 +344,7 @@ def test_sweep_cost_follows_due_timers_not_open_tickets(make_ticket, at, django_
 
 def test_a_registered_handler_fires_once_per_timer(customer, at, sweep_at):
     calls = []
-    register("test.ping")(lambda timer, now: calls.append((timer.subject_id, now)))
+    register("test.ping")(lambda timers, now: calls.extend((t.subject_id, now) for t in timers))
     with at(ny(2026, 11, 2, 9)):
         sla.timer_set(subject=customer, kind="test.ping", due_at=ny(2026, 11, 2, 10))
     assert sweep_at(ny(2026, 11, 2, 9, 59)) == 0
@@ -353,21 +353,33 @@ def test_a_registered_handler_fires_once_per_timer(customer, at, sweep_at):
     assert calls == [(customer.pk, ny(2026, 11, 2, 10, 5))]
 
 
-def test_a_failing_handler_is_recorded_and_does_not_stop_the_sweep(customer, at, sweep_at):
-    def boom(timer, now):
-        Timer.objects.create(
-            key="side-effect", kind="x", subject_type=timer.subject_type, subject_id=1, due_at=now
-        )
-        raise RuntimeError("handler bug")
+def test_a_failing_timer_is_recorded_and_does_not_stop_the_others(customer, at, sweep_at):
+    """A handler failing on one timer: its batch is retried one by one, the rest still run."""
+    bad_customer = CustomerFactory()
+    done = []
 
-    register("test.boom")(boom)
-    calls = []
-    register("test.ok")(lambda timer, now: calls.append(timer.pk))
+    def flaky(timers, now):
+        for timer in timers:
+            OutboxMessage.objects.create(
+                event_key=f"side-effect-{timer.pk}", recipient="x", subject="x", body="x"
+            )
+            if timer.subject_id == bad_customer.pk:
+                raise RuntimeError("handler bug")
+            done.append(timer.subject_id)
+
+    register("test.flaky")(flaky)
     with at(ny(2026, 11, 2, 9)):
-        bad = sla.timer_set(subject=customer, kind="test.boom", due_at=ny(2026, 11, 2, 9))
-        good = sla.timer_set(subject=customer, kind="test.ok", due_at=ny(2026, 11, 2, 9))
+        good = sla.timer_set(subject=customer, kind="test.flaky", due_at=ny(2026, 11, 2, 9))
+        bad = sla.timer_set(subject=bad_customer, kind="test.flaky", due_at=ny(2026, 11, 2, 9))
     assert sweep_at(ny(2026, 11, 2, 9, 1)) == 2
     bad.refresh_from_db()
+    good.refresh_from_db()
     assert bad.fired_at is not None and bad.error == "RuntimeError: handler bug"
-    assert not Timer.objects.filter(key="side-effect").exists()  # its savepoint rolled back
-    assert calls == [good.pk]
+    assert good.error == "" and done[-1] == customer.pk
+    # The failed attempts' writes were rolled back; the good timer's own write stayed.
+    assert list(
+        OutboxMessage.objects.filter(event_key__startswith="side-effect").values_list(
+            "event_key", flat=True
+        )
+    ) == [f"side-effect-{good.pk}"]
+    assert sweep_at(ny(2026, 11, 2, 9, 2)) == 0
