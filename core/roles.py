@@ -55,7 +55,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_NO_HISTORY_WRITES,
     ],
     AUDITOR: ["*.view_*"],
-    DIRECTORY_ADMIN: ["contacts.*", "sla.view_*", *_NO_HISTORY_WRITES],
+    # Department hours are SLA calendars: directory admins read them, nothing else of SLA.
+    DIRECTORY_ADMIN: [
+        "contacts.*",
+        "sla.view_businesscalendar",
+        "sla.view_openingspan",
+        "sla.view_holiday",
+        "auth.view_user",
+        *_NO_HISTORY_WRITES,
+    ],
 }
 
 

@@ -21,6 +21,7 @@ from .selectors import (
     support_staff,
     ticket_available_actions,
     ticket_list_queryset,
+    ticket_route,
     ticket_search,
 )
 from .services import (
@@ -70,14 +71,23 @@ class CategoryAdmin(AuditedAdmin):
         "group",
         "default_priority",
         "route_to",
-        "copy_to",
+        "copies",
         "verification_level",
         "troubleshooting_required",
         "is_active",
     ]
     list_filter = ["group", "default_priority", "verification_level", "is_active"]
-    search_fields = ["name", "code", "route_to", "guidance"]
+    search_fields = ["name", "code", "route_to__name", "guidance"]
     prepopulated_fields = {"code": ["name"]}
+    list_select_related = ["route_to"]
+    filter_horizontal = ["copy_to"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("copy_to")
+
+    @admin.display(description="copy")
+    def copies(self, obj: Category) -> str:
+        return ", ".join(d.name for d in obj.copy_to.all()) or "-"
 
 
 class OwnerFilter(admin.SimpleListFilter):
@@ -148,6 +158,7 @@ class TicketAdmin(AuditedAdmin):
     change_form_template = "admin/escalation/ticket/change_form.html"
     readonly_on_change = [
         "sla_clocks",
+        "routing_now",
         "reference",
         "customer",
         "state",
@@ -189,6 +200,21 @@ class TicketAdmin(AuditedAdmin):
         when = f"{_span(left)} overdue" if status == SlaStatus.BREACHED else f"{_span(left)} left"
         return format_html(
             '<span class="sla sla-{}"><strong>{}</strong> · {}</span>', status, label, when
+        )
+
+    @admin.display(description="route now")
+    def routing_now(self, obj: Ticket):
+        """The contact directory's answer for this ticket at this moment."""
+        r = ticket_route(obj)
+        how = f"{r.channel.get_kind_display()}: {r.channel.value}" if r.channel else "no channel"
+        if r.on_call:
+            how = f"on call: {r.on_call.person} {r.on_call.phone}".strip() + f" (or {how})"
+        return format_html(
+            "<strong>{}</strong> · {}<br>{}<br>Copy: {}",
+            r.department,
+            how,
+            r.reason,
+            ", ".join(r.copies) or "-",
         )
 
     @admin.display(description="SLA clocks")
@@ -248,6 +274,7 @@ class TicketAdmin(AuditedAdmin):
             (None, {"fields": ["reference", "state", "customer", "owner", "tier"]}),
             ("Issue", {"fields": list(EDITABLE_FIELDS)}),
             ("SLA", {"fields": ["sla_clocks"]}),
+            ("Routing", {"fields": ["routing_now"]}),
             (
                 "Timeline",
                 {

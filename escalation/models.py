@@ -126,14 +126,18 @@ class Category(models.Model):
     default_priority = models.CharField(
         max_length=10, choices=Priority.choices, default=Priority.MEDIUM
     )
-    route_to = models.CharField(
-        "route to department", max_length=100, help_text="Department that handles it."
+    route_to = models.ForeignKey(
+        "contacts.Department",
+        verbose_name="route to department",
+        on_delete=models.PROTECT,
+        related_name="routed_categories",
     )
-    copy_to = models.CharField(
-        "copy departments",
-        max_length=200,
+    copy_to = models.ManyToManyField(
+        "contacts.Department",
+        verbose_name="copy departments",
         blank=True,
-        help_text="Comma-separated departments to copy, e.g. 'Security'.",
+        related_name="copied_categories",
+        help_text="Departments to copy, e.g. Security for fraud.",
     )
     required_info = models.JSONField(
         "information the hand-off must contain",
@@ -161,7 +165,7 @@ class Category(models.Model):
     )
     is_active = models.BooleanField(default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[copy_to])
 
     class Meta:
         verbose_name_plural = "categories"
@@ -169,10 +173,6 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def copy_to_list(self) -> list[str]:
-        return [name.strip() for name in self.copy_to.split(",") if name.strip()]
 
 
 class Sentiment(models.TextChoices):

@@ -79,3 +79,28 @@ def ticket_search(queryset, term: str):
     if pk is not None:
         match |= Q(pk=pk)
     return queryset.filter(match)
+
+
+def ticket_route(ticket: Ticket, at=None):
+    """Where this ticket's category goes right now: department, channel or on-call person,
+    and whom to copy (the category's copy departments, and an enterprise/VIP customer's CSM).
+    """
+    from contacts.routing import email_of, route
+    from core.choices import Priority
+
+    from .models import Plan
+
+    at = at or timezone.now()
+    customer = ticket.customer
+    result = route(
+        ticket.category.route_to,
+        at=at,
+        critical=ticket.priority == Priority.CRITICAL,
+        enterprise=customer.plan == Plan.ENTERPRISE,
+    )
+    copies = [email_of(d) for d in ticket.category.copy_to.all()]
+    manager = customer.success_manager
+    if (customer.plan == Plan.ENTERPRISE or customer.is_vip) and manager and manager.email:
+        copies.append(manager.email)
+    result.copies.extend(c for c in dict.fromkeys(copies) if c)
+    return result

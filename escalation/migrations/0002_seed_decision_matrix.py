@@ -1,6 +1,36 @@
-"""Decision matrix defaults from seed 003 ("Escalation Categories"); leads edit them afterwards."""
+"""Decision matrix defaults from seed 003 ("Escalation Categories"); leads edit them afterwards.
+
+Routing points at the departments of the contact directory (contacts 0002); response
+SLAs per category group are 003's "Response SLA" lines.
+"""
+
+from datetime import timedelta
 
 from django.db import migrations
+
+DEPARTMENT_CODES = {
+    "Security": "security",
+    "Billing": "billing",
+    "Operations": "operations",
+    "Legal": "legal",
+    "Technical Support": "technical-support",
+    "Escalations / Access": "access",
+    "Escalations": "escalations",
+    "Product": "product",
+    "Partnerships": "partnerships",
+    "Press / Marketing": "press",
+    "Customer Success": "customer-success",
+}
+H = timedelta(hours=1)
+RESPONSE_BY_GROUP = {
+    "security_privacy": timedelta(minutes=30),  # "<30 min for breaches"
+    "technical": 4 * H,
+    "account_access": 2 * H,
+    "frustrated_customer": 1 * H,
+    "product_question": 24 * H,
+    "complex_billing": 24 * H,
+    "partnership": 48 * H,
+}
 
 SECURITY_GUIDANCE = (
     "Escalate immediately to security@example.com. Include user ID, timestamp and description. "
@@ -606,24 +636,27 @@ CATEGORIES = [
 
 def load(apps, schema_editor):
     Category = apps.get_model("escalation", "Category")
+    Department = apps.get_model("contacts", "Department")
+    departments = {d.code: d for d in Department.objects.all()}
     for row in CATEGORIES:
         code, name, group, priority, route, copy, info, level, troubleshoot, guidance = row
-        Category.objects.update_or_create(
+        category, _ = Category.objects.update_or_create(
             code=code,
             defaults={
                 "name": name,
                 "group": group,
                 "default_priority": priority,
-                "route_to": route,
-                "copy_to": copy,
+                "route_to": departments[DEPARTMENT_CODES[route]],
                 "required_info": info,
                 "verification_level": level,
                 "troubleshooting_required": troubleshoot,
                 "guidance": guidance,
+                "sla_response_target": RESPONSE_BY_GROUP.get(group),
             },
         )
+        category.copy_to.set([departments[DEPARTMENT_CODES[n]] for n in filter(None, [copy])])
 
 
 class Migration(migrations.Migration):
-    dependencies = [("escalation", "0001_initial")]
+    dependencies = [("escalation", "0001_initial"), ("contacts", "0002_seed_directory")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -180,6 +180,7 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD", "demo")
         staff = self._users(password)
         self.actor = system_user()
+        self._directory(staff)
         customer_ids = self._customers(rng, customers or max(20, tickets // 10), staff)
         created = self._tickets(rng, tickets, customer_ids, staff)
         if not self.verbosity:
@@ -218,6 +219,44 @@ class Command(BaseCommand):
             if role in roles.ROLE_TIERS:
                 by_tier[roles.ROLE_TIERS[role]].append(user)
         return by_tier
+
+    def _directory(self, staff) -> None:
+        """Tier teams' members and leads, and two weeks of on-call shifts for 24/7 teams."""
+        from contacts.models import Department, OnCallShift
+
+        User = get_user_model()
+        lead = staff[Tier.L4][0]
+        teams = {
+            "support-l1": Tier.L1,
+            "support-l2": Tier.L2,
+            "support-l3": Tier.L3,
+            "support-management": Tier.L4,
+        }
+        for code, tier in teams.items():
+            department = Department.objects.filter(code=code).first()
+            if department is not None:
+                department.members.set(staff[tier])
+                if department.lead_id is None:
+                    department.lead = lead
+                    department.save(update_fields=["lead"])
+        engineer = User.objects.get(username="engineer")
+        rotation = [engineer, *staff[Tier.L3], lead]
+        start = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
+        for department in Department.objects.filter(critical_around_the_clock=True):
+            if OnCallShift.objects.filter(
+                department=department, ends_at__gt=timezone.now()
+            ).exists():
+                continue
+            OnCallShift.objects.bulk_create(
+                OnCallShift(
+                    department=department,
+                    person=rotation[day % len(rotation)],
+                    starts_at=start + timedelta(days=day - 1),
+                    ends_at=start + timedelta(days=day),
+                    phone="+1 555 0199",
+                )
+                for day in range(15)
+            )
 
     def _customers(self, rng: random.Random, wanted: int, staff) -> list[int]:
         existing = Customer.objects.filter(external_user_id__startswith=DEMO_PREFIX).count()

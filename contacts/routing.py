@@ -1,0 +1,131 @@
+"""Whom to reach in a department right now, and how (003 "Team Contact Directory").
+
+Pure reads over prefetched rows: callers that show many departments prefetch
+`channels` and the calendar's `spans`/`holidays` and pass `on_call` from
+`on_call_now_by_department`, so a directory page costs a fixed number of queries.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sla.businesstime import is_open as schedule_is_open
+from sla.businesstime import next_opening
+
+from .models import ContactChannel, Department, OnCallShift, Restriction
+
+
+@dataclass(frozen=True)
+class Route:
+    department: Department
+    channel: ContactChannel | None
+    on_call: OnCallShift | None
+    is_open: bool
+    opens_at: datetime | None
+    reason: str
+    copies: list[str] = field(default_factory=list)
+
+
+def _local(instant: datetime, department: Department) -> datetime:
+    """An instant in the department's own time zone (its calendar's), for people to read."""
+    from zoneinfo import ZoneInfo
+
+    return instant.astimezone(ZoneInfo(department.calendar.time_zone))
+
+
+def open_status(department: Department, at: datetime) -> tuple[bool, datetime | None]:
+    """(open now?, when it next opens); no calendar means reachable around the clock."""
+    if department.calendar is None:
+        return True, at
+    schedule = department.calendar.schedule()
+    return schedule_is_open(at, schedule), next_opening(at, schedule)
+
+
+def on_call_now_by_department(at: datetime, departments=None) -> dict[int, OnCallShift]:
+    """Who is on call at `at`, per department, in one query; an override beats the rotation."""
+    shifts = OnCallShift.objects.filter(starts_at__lte=at, ends_at__gt=at).select_related("person")
+    if departments is not None:
+        shifts = shifts.filter(department__in=departments)
+    found: dict[int, OnCallShift] = {}
+    for shift in shifts.order_by("-is_override", "-starts_at", "-pk"):
+        found.setdefault(shift.department_id, shift)
+    return found
+
+
+def on_call_now(department: Department, at: datetime) -> OnCallShift | None:
+    return on_call_now_by_department(at, [department]).get(department.pk)
+
+
+def usable_channels(department: Department, *, critical: bool, enterprise: bool):
+    allowed = {Restriction.NONE}
+    if critical:
+        allowed.add(Restriction.CRITICAL)
+    if enterprise:
+        allowed.add(Restriction.ENTERPRISE)
+    channels = [c for c in department.channels.all() if c.restriction in allowed]
+    # A restricted channel the customer qualifies for is their faster lane: it comes first.
+    return sorted(channels, key=lambda c: (c.restriction == Restriction.NONE, c.position, c.pk))
+
+
+def route(
+    department: Department,
+    *,
+    at: datetime,
+    critical: bool = False,
+    enterprise: bool = False,
+    on_call: OnCallShift | None | bool = False,
+) -> Route:
+    """The channel (or on-call person) to use for this department at `at`.
+
+    Open: the preferred channel this customer may use. Closed and critical with 24/7
+    coverage: the person on call. Otherwise the preferred channel, with when it opens.
+    Pass `on_call` when already fetched (None: nobody); False fetches it.
+    """
+    is_open, opens_at = open_status(department, at)
+    channels = usable_channels(department, critical=critical, enterprise=enterprise)
+    first = channels[0] if channels else None
+    if is_open:
+        if first is None:
+            return Route(
+                department,
+                None,
+                None,
+                True,
+                at,
+                "Open now, but no channel is available for this customer.",
+            )
+        return Route(department, first, None, True, at, "Open now.")
+    when = (
+        f"Closed; opens {_local(opens_at, department):%a %d %b %H:%M %Z}."
+        if opens_at
+        else ("Closed.")
+    )
+    if critical and department.critical_around_the_clock:
+        shift = on_call_now(department, at) if on_call is False else on_call
+        if shift is not None:
+            return Route(
+                department,
+                first,
+                shift,
+                False,
+                opens_at,
+                f"Outside hours: critical issues go to {shift.person} (on call).",
+            )
+        when = f"{when} Nobody is on call: use the channel and alert a lead."
+    if first is None:
+        return Route(
+            department,
+            None,
+            None,
+            False,
+            opens_at,
+            f"{when} No channel is available for this customer.",
+        )
+    return Route(department, first, None, False, opens_at, when)
+
+
+def email_of(department: Department) -> str | None:
+    """The department's preferred unrestricted email address (for copies and alerts)."""
+    for channel in usable_channels(department, critical=False, enterprise=False):
+        if channel.kind == "email":
+            return channel.value
+    return None
