@@ -156,3 +156,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Identity verification (003): how long a request stays usable, and how many failed
+# factors lock it (possible account takeover: security is alerted).
+VERIFICATION_VALID_HOURS = env.int("VERIFICATION_VALID_HOURS", default=24)
+VERIFICATION_MAX_FAILED_FACTORS = env.int("VERIFICATION_MAX_FAILED_FACTORS", default=3)

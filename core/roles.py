@@ -32,9 +32,10 @@ _AGENT_GRANTS = [
     "contacts.view_*",
     "sla.view_*",
     "verification.view_*",
-    "verification.add_*",
-    "verification.change_*",
-    "!verification.approve_*",
+    "!verification.view_approvalqueue",
+    "verification.add_verificationrequest",
+    "verification.change_verificationrequest",
+    "verification.add_sensitiveactionrecord",
     *_NO_HISTORY_WRITES,
 ]
 

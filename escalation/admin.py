@@ -13,6 +13,9 @@ from django.utils.timesince import timesince
 from core.admin import AuditedAdmin
 from core.errors import ApplicationError
 from sla.selectors import clocks_for
+from verification.forms import StartForm
+from verification.selectors import verification_requests_for
+from verification.services import verification_start
 
 from .forms import ACTION_FORMS, CategoryForm, TicketAddForm, TicketChangeForm
 from .models import Category, Customer, SlaStatus, Ticket
@@ -36,6 +39,7 @@ from .services import (
 
 @admin.register(Customer)
 class CustomerAdmin(AuditedAdmin):
+    change_form_template = "admin/escalation/customer/change_form.html"
     list_display = [
         "name",
         "email",
@@ -55,7 +59,73 @@ class CustomerAdmin(AuditedAdmin):
         (None, {"fields": ["name", "email", "external_user_id", "company"]}),
         ("Account", {"fields": ["plan", "is_vip", "success_manager"]}),
         ("Flags", {"fields": ["churn_risk", "churn_risk_reason", "is_media"]}),
+        (
+            "Identity",
+            {"fields": ["identity_verified_level", "identity_verified_at", "verifications"]},
+        ),
     ]
+    readonly_fields = ["identity_verified_level", "identity_verified_at", "verifications"]
+
+    @admin.display(description="verification requests")
+    def verifications(self, obj: Customer):
+        rows = [
+            (
+                reverse("admin:verification_verificationrequest_change", args=[r.pk]),
+                r.pk,
+                r.action.name,
+                r.get_state_display(),
+                r.created_at.strftime("%Y-%m-%d %H:%M"),
+            )
+            for r in verification_requests_for(obj)
+        ]
+        if not rows:
+            return "-"
+        return format_html_join("", '<a href="{}">#{}</a> {} · {} · {}<br>', rows)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/verify/",
+                self.admin_site.admin_view(self.verify_view),
+                name="escalation_customer_verify",
+            ),
+            *super().get_urls(),
+        ]
+
+    def verify_view(self, request, object_id):
+        """Start an identity verification for this customer (optionally for a ticket)."""
+        customer = self.get_object(request, unquote(object_id))
+        if customer is None:
+            raise Http404("No such customer.")
+        if not request.user.has_perm("verification.add_verificationrequest"):
+            raise PermissionDenied
+        ticket_id = Ticket.pk_from_reference(request.GET.get("ticket", ""))
+        form = StartForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                started = verification_start(
+                    subject=customer,
+                    actor=request.user,
+                    action=form.cleaned_data["action"],
+                    ticket_id=ticket_id,
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, f"{started} started: record the factors now.")
+                return HttpResponseRedirect(
+                    reverse("admin:verification_verificationrequest_change", args=[started.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": customer,
+            "title": f"Verify the identity of {customer}",
+            "form": form,
+            "button": "Start verification",
+            "change_url": reverse("admin:escalation_customer_change", args=[customer.pk]),
+        }
+        return TemplateResponse(request, "admin/verification/action.html", context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "success_manager":

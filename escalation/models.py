@@ -47,6 +47,11 @@ class Customer(models.Model):
         help_text="Journalist, blogger, creator or analyst: forwarded to the press contact.",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The latest identity verification (003: "Document verification in customer record").
+    identity_verified_level = models.CharField(
+        "identity verified (level)", max_length=10, choices=RiskLevel.choices, blank=True
+    )
+    identity_verified_at = models.DateTimeField("identity verified at", null=True, blank=True)
 
     history = HistoricalRecords()
 

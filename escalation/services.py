@@ -20,6 +20,8 @@ from core.errors import (
     TransitionRefused,
 )
 from core.roles import user_tier
+from verification.models import USABLE_STATES, VerificationState
+from verification.services import missing_verification
 
 from . import clocks
 from .models import Category, Customer, Sentiment, Ticket, TicketState
@@ -302,6 +304,9 @@ def ticket_escalate(*, ticket: Ticket, actor, to_tier: int, reason: str) -> Tick
     reason = _required(reason, "The reason for escalating")
     locked = _lock(ticket)
     _check(locked, actor, "escalate")
+    missing = missing_verification(locked.customer, locked.category.verification_level)
+    if missing:  # 003: "Verify identity first" before escalating sensitive categories
+        raise InvalidInput(missing, field_errors={"verification": [missing]})
     if to_tier not in Tier.values or to_tier <= locked.tier:
         raise InvalidInput(
             f"Escalate to a tier above {Tier(locked.tier).label}.",
@@ -428,3 +433,27 @@ TICKET_ACTION_SERVICES = {
     "log_customer_update": ticket_log_customer_update,
     "reapply_sla": ticket_reapply_sla,
 }
+
+
+@transaction.atomic
+def customer_document_verification(*, request, actor) -> Customer | None:
+    """Write a verification's outcome on the customer's record, so it shows in its history."""
+    customer = Customer.objects.select_for_update().filter(pk=request.subject_id).first()
+    if customer is None:
+        return None
+    reason = (
+        f"identity {request.get_state_display().lower()}: {request.risk_level} risk, "
+        f"verification #{request.pk} ({request.action.name})"
+    )
+    fields = []
+    if request.state in USABLE_STATES:
+        customer.identity_verified_level = request.risk_level
+        customer.identity_verified_at = timezone.now()
+        fields = ["identity_verified_level", "identity_verified_at"]
+    elif request.state not in (VerificationState.LOCKED, VerificationState.REJECTED):
+        return customer  # expiry of an unused request changes nothing on the record
+    customer._history_user = actor
+    customer._change_reason = reason
+    customer.save(update_fields=fields or None)
+    del customer._change_reason
+    return customer

@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
         ("escalation", "0002_seed_decision_matrix"),
         ("contacts", "0002_seed_directory"),
         ("sla", "0002_seed_calendars_policies_matrix"),
+        ("verification", "0002_seed_sensitive_actions"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
