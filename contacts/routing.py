@@ -8,6 +8,7 @@ Pure reads over prefetched rows: callers that show many departments prefetch
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core.errors import CalendarMisconfigured
 from sla.businesstime import is_open as schedule_is_open
 from sla.businesstime import next_opening
 
@@ -36,7 +37,10 @@ def open_status(department: Department, at: datetime) -> tuple[bool, datetime | 
     """(open now?, when it next opens); no calendar means reachable around the clock."""
     if department.calendar is None:
         return True, at
-    schedule = department.calendar.schedule()
+    try:
+        schedule = department.calendar.schedule()
+    except CalendarMisconfigured:
+        return False, None  # shown as "Closed" until a directory admin fixes the hours
     return schedule_is_open(at, schedule), next_opening(at, schedule)
 
 

@@ -24,3 +24,7 @@ class PermissionRefused(ApplicationError):
 
 class ConcurrentChange(ApplicationError):
     """Someone else changed the record first."""
+
+
+class CalendarMisconfigured(ApplicationError):
+    """A business calendar cannot compute deadlines (overlapping hours, never open)."""

@@ -195,6 +195,9 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
             message.sent_at = now
             message.last_error = ""
             message._change_reason = "delivered"
+        from .actors import system_user
+
+        message._history_user = system_user()
         message.save()
         return message
 

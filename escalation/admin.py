@@ -335,7 +335,10 @@ class TicketAdmin(AuditedAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = self.add_form
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            form = type(form.__name__, (form,), {"user": request.user})
+        return form
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

@@ -7,6 +7,8 @@ later policy edit never rewrites a running ticket; `reapply` does so on purpose.
 
 from datetime import datetime
 
+from django.utils import timezone
+
 from sla import services as sla
 from sla.models import ClockKind, ClockPause, SlaPolicy, SlaSettings
 
@@ -111,7 +113,8 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
     elif code == "wait_on_customer":
         policy = SlaPolicy.objects.get(priority=ticket.priority)
         if policy.pause_when_waiting_on_customer:
-            for clock in sla.running_clocks(ticket, ClockKind.RESOLUTION, ClockKind.NEXT_UPDATE):
+            paused = (ClockKind.RESOLUTION, ClockKind.NEXT_UPDATE, ClockKind.TIER)
+            for clock in sla.running_clocks(ticket, *paused):
                 sla.clock_pause(clock=clock, at=at, reason=ClockPause.Reason.WAITING_ON_CUSTOMER)
     elif code == "resume":
         for clock in sla.running_clocks(ticket):
@@ -136,6 +139,7 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
                 cycle=_next_cycle(ticket, ClockKind.RCA),
             )
     elif code == "reopen":
+        _stop(ticket, at, ClockKind.RCA)  # not resolved any more: no RCA due yet
         t = targets(ticket)
         _start(
             ticket,
@@ -202,6 +206,18 @@ def reapply(ticket: Ticket) -> int | None:
             warning_thresholds=t.warning_thresholds if clock.kind in CUSTOMER_FACING else [],
             policy_version=t.policy_version,
         )
+    for clock in sla.running_clocks(ticket, ClockKind.TIER):  # the matrix cell may differ too
+        allowed = sla.tier_time_allowed(priority=ticket.priority, tier=ticket.tier)
+        if allowed is None:
+            sla.clock_stop(clock=clock, at=timezone.now())
+        else:
+            sla.clock_retarget(
+                clock=clock,
+                target=allowed,
+                calendar=t.calendar,
+                warning_thresholds=[],
+                policy_version=t.policy_version,
+            )
     refresh(ticket)
     return t.policy_version
 

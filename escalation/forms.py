@@ -6,7 +6,7 @@ from core.choices import Tier
 
 from .models import Category, HandoffInfo, Ticket
 from .selectors import support_staff
-from .services import ticket_input_errors
+from .services import EDITABLE_FIELDS, edit_refusal, ticket_input_errors
 
 
 class TicketAddForm(forms.ModelForm):
@@ -60,10 +60,26 @@ class TicketChangeForm(forms.ModelForm):
             "external_reference",
         ]
 
+    user = None  # set by the admin's get_form: edits are checked for this user
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "category" in self.fields:
             self.fields["category"].queryset = Category.objects.filter(is_active=True)
+
+    def clean(self):
+        data = super().clean()
+        if self.user is not None and not self.errors:
+            original = type(self.instance).objects.get(pk=self.instance.pk)
+            changes = {
+                f: data[f]
+                for f in self.changed_data
+                if f in EDITABLE_FIELDS and f in data and getattr(original, f) != data[f]
+            }
+            message = edit_refusal(original, self.user, changes)
+            if message:
+                raise forms.ValidationError(message)
+        return data
 
 
 class CategoryForm(forms.ModelForm):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from core.actors import SYSTEM_USERNAME
-from core.choices import Priority, Tier
+from core.choices import PRIORITY_RANK, Priority, Tier
 from core.errors import (
     ConcurrentChange,
     InvalidInput,
@@ -231,13 +231,19 @@ def ticket_create(
             external_reference=external_reference.strip(),
             sentiment=sentiment,
         )
-        # Insert without history, start the clocks (they need the primary key), then
-        # save once more so the single "create" history row shows the SLA deadlines.
-        ticket.skip_history_when_saving = True
+        ticket._history_user = actor
+        ticket._change_reason = "create"
         ticket.save()
-        del ticket.skip_history_when_saving
-        clocks.start(ticket, ticket.created_at)
-        _save(ticket, actor, "create", clocks.SLA_FIELDS)
+        del ticket._change_reason
+        clocks.start(ticket, ticket.created_at)  # needs the primary key
+        Ticket.objects.filter(pk=ticket.pk).update(
+            **{f: getattr(ticket, f) for f in clocks.SLA_FIELDS}
+        )
+        # The clocks' deadlines belong to the creation itself: complete its one history
+        # row ("+") rather than adding a second row for derived columns.
+        ticket.history.filter(history_type="+").update(
+            **{f: getattr(ticket, f) for f in clocks.SLA_FIELDS}
+        )
     return ticket
 
 
@@ -251,6 +257,21 @@ EDITABLE_FIELDS = (
 )
 
 
+def edit_refusal(ticket: Ticket, user, changes: dict) -> str | None:
+    """Why `user` may not make these edits (shared by the service and the admin form)."""
+    if not user.has_perm("escalation.change_ticket"):
+        return "You may not edit tickets."
+    if not ticket.is_active and ticket.state != TicketState.RESOLVED:
+        return f"{ticket.reference} is {ticket.get_state_display().lower()}: it cannot be edited."
+    if not (_is_lead(user) or ticket.owner_id == user.pk):
+        return f"Only the owner of {ticket.reference} (or a lead) can edit it."
+    new = changes.get("priority")
+    if new and PRIORITY_RANK[Priority(new)] > PRIORITY_RANK[Priority(ticket.priority)]:
+        if not _is_lead(user):
+            return "Lowering the priority relaxes the SLA: ask a lead."
+    return None
+
+
 def ticket_update(*, ticket: Ticket, actor, changes: dict) -> Ticket:
     """Edit the descriptive fields of an active ticket (not its state, owner or tier)."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -258,17 +279,16 @@ def ticket_update(*, ticket: Ticket, actor, changes: dict) -> Ticket:
         raise InvalidInput(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
         locked = _lock(ticket)
-        if not (actor.has_perm("escalation.change_ticket")):
-            raise PermissionRefused("You may not edit tickets.")
-        if not locked.is_active and locked.state != TicketState.RESOLVED:
-            raise TransitionRefused(f"{locked.reference} is {locked.state}: it cannot be edited.")
+        changes = {f: v for f, v in changes.items() if getattr(locked, f) != v}
+        message = edit_refusal(locked, actor, changes)
+        if message:
+            raise PermissionRefused(message)
         if "category" in changes:
             errors = ticket_input_errors(
                 customer=locked.customer, category=changes["category"], owner=locked.owner
             )
             if "category" in errors:
                 raise InvalidInput(errors["category"][0], field_errors=errors)
-        changes = {f: v for f, v in changes.items() if getattr(locked, f) != v}
         if not changes:
             return locked
         for field, value in changes.items():
@@ -312,7 +332,17 @@ def ticket_escalate(*, ticket: Ticket, actor, to_tier: int, reason: str) -> Tick
             f"Escalate to a tier above {Tier(locked.tier).label}.",
             field_errors={"to_tier": [f"Choose a tier above {Tier(locked.tier).label}."]},
         )
-    return _run(locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier)
+    escalated = _run(locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier)
+    from . import notifications
+
+    notifications.notify(
+        escalated,
+        f"escalated:{escalated.history.latest().history_id}",
+        notifications.tier_emails(to_tier) + notifications.csm_emails(escalated),
+        f"escalated to {Tier(to_tier).label}",
+        f"Escalated by {actor}: {reason}\nAccept it within the acknowledgement target.",
+    )
+    return escalated
 
 
 @transaction.atomic

@@ -105,12 +105,13 @@ def _escalate_automatically(ticket: Ticket, timer: Timer, why: str) -> bool:
         )
     except ApplicationError:
         return False
+    # ticket_escalate told the receiving tier (and the CSM); the owner hears why.
     notify.notify(
         ticket,
         timer.key,
-        notify.tier_emails(ticket.tier + 1) + [ticket.owner.email] + notify.csm_emails(ticket),
+        [ticket.owner.email],
         f"escalated automatically to {Tier(ticket.tier + 1).label}",
-        f"Escalated automatically: {why}. Accept it within the acknowledgement target.",
+        f"Escalated automatically: {why}.",
     )
     return True
 

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
 from core.admin import AuditedAdmin
@@ -14,12 +16,42 @@ from .models import (
     SlaPolicy,
     SlaSettings,
     Timer,
+    Weekday,
 )
 from .services import calendar_import_holidays, sla_policy_save
 
 
+class OpeningSpanFormSet(BaseInlineFormSet):
+    """Spans of one weekday may not overlap, and a calendar must open at some point."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or data.get("DELETE"):
+                continue
+            span = OpeningSpan(opens=data["opens"], closes=data["closes"])
+            spans.setdefault(data["weekday"], []).append(span.minutes)
+        for weekday, day_spans in spans.items():
+            day_spans.sort()
+            for (_, end), (start, _) in zip(day_spans, day_spans[1:], strict=False):
+                if start < end:
+                    raise ValidationError(
+                        f"Opening hours on {Weekday(weekday).label} overlap; merge them into one."
+                    )
+        if not spans and not self.instance.always_open:
+            raise ValidationError(
+                "Add opening hours, or mark the calendar as around the clock: "
+                "a calendar that never opens would stop every SLA clock on it."
+            )
+
+
 class OpeningSpanInline(admin.TabularInline):
     model = OpeningSpan
+    formset = OpeningSpanFormSet
     extra = 0
 
 
@@ -63,6 +95,9 @@ class SlaPolicyAdmin(AuditedAdmin):
     ]
     readonly_fields = ["version"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # every priority needs a policy; edit it instead
+
     def save_model(self, request, obj, form, change):
         sla_policy_save(policy=obj, actor=request.user, changed=form.changed_data)
 
@@ -72,6 +107,9 @@ class EscalationMatrixRowAdmin(AuditedAdmin):
     list_display = ["priority", "tier", "max_time"]
     list_editable = ["max_time"]
     list_filter = ["priority", "tier"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # empty the limit ("on request") instead of removing the cell
 
 
 @admin.register(SlaSettings)

@@ -60,18 +60,30 @@ class BusinessCalendar(models.Model):
         return self.name
 
     def schedule(self) -> Schedule:
-        """The pure-time view of this calendar (uses prefetched spans and holidays)."""
+        """The pure-time view of this calendar (uses prefetched spans and holidays).
+
+        Raises CalendarMisconfigured (a user-facing refusal, never a 500) when rows
+        written outside the admin's checks overlap or never open.
+        """
+        from core.errors import CalendarMisconfigured
+
         tz = zoneinfo.ZoneInfo(self.time_zone)
         if self.always_open:
             return Schedule.around_the_clock(tz)
         weekly: dict[int, list[tuple[int, int]]] = {day: [] for day in range(7)}
         for span in self.spans.all():
             weekly[span.weekday].append(span.minutes)
-        return Schedule(
-            tz=tz,
-            weekly={day: tuple(sorted(spans)) for day, spans in weekly.items()},
-            holidays=frozenset(h.date for h in self.holidays.all()),
-        )
+        try:
+            schedule = Schedule(
+                tz=tz,
+                weekly={day: tuple(sorted(spans)) for day, spans in weekly.items()},
+                holidays=frozenset(h.date for h in self.holidays.all()),
+            )
+        except ValueError as exc:
+            raise CalendarMisconfigured(f"Calendar '{self}' is misconfigured: {exc}") from exc
+        if not schedule.has_spans:
+            raise CalendarMisconfigured(f"Calendar '{self}' never opens: add opening hours.")
+        return schedule
 
 
 class OpeningSpan(models.Model):

@@ -215,6 +215,10 @@ def _arm(clock: Clock) -> None:
     """(Re)schedule the clock's warning and breach timers; already fired ones stay fired."""
     stages = [(f"warn{pct}", due, {"percent": pct}) for pct, due in clock.warning_times()]
     stages.append((BREACH, clock.due_at, {}))
+    # Stages a re-targeted policy no longer has (e.g. a dropped 50 % warning) go away.
+    clock.timers.filter(fired_at__isnull=True).exclude(
+        key__in=[_timer_key(clock, stage) for stage, _, _ in stages]
+    ).delete()
     for stage, due, payload in stages:
         kind = f"{clock.kind}.{'warning' if stage != BREACH else BREACH}"
         timer, created = Timer.objects.get_or_create(
@@ -291,6 +295,35 @@ def _record_breaches(timers: list[Timer]) -> None:
     )
 
 
+def _lock_subjects(timers: list[Timer]) -> list[Timer]:
+    """Lock the timers' subjects (e.g. tickets) without waiting; keep timers whose subject
+    is free or gone.
+
+    Services lock the subject first and then touch its clocks and timers; locking the
+    subject here, before any clock, keeps the same order, so a sweep and a user's action
+    on one ticket can never deadlock. A subject someone is working on right now is
+    skipped and its timers fire on the next sweep.
+    """
+    by_type: dict[int, set[int]] = {}
+    for timer in timers:
+        by_type.setdefault(timer.subject_type_id, set()).add(timer.subject_id)
+    free: set[tuple[int, int]] = set()
+    for type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        if model is None:
+            free |= {(type_id, i) for i in ids}
+            continue
+        manager = model._default_manager
+        existing = set(manager.filter(pk__in=ids).values_list("pk", flat=True))
+        locked = set(
+            manager.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=existing)
+            .values_list("pk", flat=True)
+        )
+        free |= {(type_id, i) for i in (ids - existing) | locked}
+    return [t for t in timers if (t.subject_type_id, t.subject_id) in free]
+
+
 def _run_handler(kind: str, timers: list[Timer], now: datetime) -> None:
     """Run one kind's handler on its timers; if it fails, retry one by one to isolate it."""
     handler = handler_for(kind)
@@ -334,6 +367,9 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> int:
             )
             if not due:
                 return fired
+            due = _lock_subjects(due)
+            if not due:
+                return fired  # every due subject is busy: the next sweep takes them
             _record_breaches(due)
             by_kind: dict[str, list[Timer]] = {}
             for timer in due:

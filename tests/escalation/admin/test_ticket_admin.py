@@ -168,7 +168,7 @@ def test_editing_in_the_admin_records_the_user(client_as, make_ticket, agent):
     data = {
         "subject": "Sync broken since Monday",
         "description": "",
-        "priority": "low",
+        "priority": "critical",
         "category": ticket.category_id,
         "sentiment": "angry",
         "external_reference": "",
@@ -217,3 +217,37 @@ def test_search_finds_by_external_reference_and_bare_number(client_as, make_tick
     url = reverse("admin:escalation_ticket_changelist")
     assert list(client.get(url, {"q": "zd-48151"}).context["cl"].result_list) == [wanted]
     assert wanted in client.get(url, {"q": str(wanted.pk)}).context["cl"].result_list
+
+
+def edit_data(ticket, **changes):
+    data = {
+        "subject": ticket.subject,
+        "description": "",
+        "priority": ticket.priority,
+        "category": ticket.category_id,
+        "sentiment": "calm",
+        "external_reference": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_lowering_the_priority_needs_a_lead_and_the_form_says_so(
+    client_as, make_ticket, agent, lead
+):
+    ticket = make_ticket(state="open")  # high
+    response = client_as(agent).post(change_url(ticket), edit_data(ticket, priority="low"))
+    assert response.status_code == 200
+    assert "Lowering the priority relaxes the SLA: ask a lead." in response.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).priority == "high"
+    response = client_as(lead).post(change_url(ticket), edit_data(ticket, priority="low"))
+    assert response.status_code == 302
+    assert Ticket.objects.get(pk=ticket.pk).priority == "low"
+
+
+def test_another_agent_cannot_edit_someone_elses_ticket(client_as, make_ticket, agent2):
+    ticket = make_ticket(state="open")
+    response = client_as(agent2).post(change_url(ticket), edit_data(ticket, subject="mine now"))
+    assert response.status_code == 200
+    assert "Only the owner" in response.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).subject == "Sync stopped"

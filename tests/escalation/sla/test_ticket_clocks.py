@@ -217,7 +217,8 @@ def test_001_time_at_tier_exceeded_escalates_an_open_ticket_automatically(
     assert row.history_change_reason == (
         "escalate: to L2 senior: automatic: time at L1 frontline exceeded (2 h 00 min allowed)"
     )
-    assert "senior1@example.com" in [r for _, r in outbox(ticket, "tier:1:breach")]
+    assert [r for _, r in outbox(ticket, "tier:1:breach")] == ["agent1@example.com"]  # owner
+    assert [r for _, r in outbox(ticket, ":escalated:")] == ["senior1@example.com"]  # L2 told
     assert clock(ticket, ClockKind.ACKNOWLEDGEMENT).due_at == ny(2026, 11, 2, 11, 15)
 
 
