@@ -23,8 +23,8 @@ from core.roles import user_tier
 from verification.models import USABLE_STATES, VerificationState
 from verification.services import missing_verification
 
-from . import clocks
-from .models import Category, Customer, Sentiment, Ticket, TicketState
+from .. import clocks
+from ..models import Category, Customer, Sentiment, Ticket, TicketState
 
 LEAD_PERMISSION = "escalation.reassign_ticket"
 
@@ -333,7 +333,7 @@ def ticket_escalate(*, ticket: Ticket, actor, to_tier: int, reason: str) -> Tick
             field_errors={"to_tier": [f"Choose a tier above {Tier(locked.tier).label}."]},
         )
     escalated = _run(locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier)
-    from . import notifications
+    from .. import notifications
 
     notifications.notify(
         escalated,
