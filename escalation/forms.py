@@ -1,12 +1,22 @@
 """Forms of the ticket admin: they validate input; services decide and write."""
 
 from django import forms
+from django.utils import timezone
 
+from contacts.models import Department
 from core.choices import Tier
 
-from .models import Category, HandoffInfo, Ticket
+from .models import (
+    AUTOMATIC_TRIGGERS,
+    Category,
+    EscalationType,
+    HandoffInfo,
+    Sentiment,
+    Ticket,
+    Trigger,
+)
 from .selectors import support_staff
-from .services import EDITABLE_FIELDS, edit_refusal, ticket_input_errors
+from .services import EDITABLE_FIELDS, REQUIRED_TEXT, edit_refusal, ticket_input_errors
 
 
 class TicketAddForm(forms.ModelForm):
@@ -126,15 +136,75 @@ class ReasonRequiredForm(ActionForm):
 
 
 class EscalateForm(ReasonRequiredForm):
+    """The hand-off (001/003), prefilled from what the ticket already knows."""
+
     to_tier = forms.TypedChoiceField(label="Escalate to", coerce=int)
-    reason = forms.CharField(label="Why escalating", widget=forms.Textarea(attrs={"rows": 3}))
+    escalation_type = forms.ChoiceField(label="Type", choices=EscalationType.choices)
+    trigger = forms.ChoiceField(
+        label="Trigger", choices=[c for c in Trigger.choices if c[0] not in AUTOMATIC_TRIGGERS]
+    )
+    target_team = forms.ModelChoiceField(
+        label="Target team", queryset=Department.objects.all(), required=False
+    )
+    summary = forms.CharField(
+        label="Summary", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    impact = forms.CharField(label="Impact (what is affected)", required=False)
+    ongoing_since = forms.CharField(label="How long has it been going on", required=False)
+    troubleshooting = forms.CharField(
+        label="Troubleshooting steps taken",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Each step, its result and any error message or code.",
+    )
+    reason = forms.CharField(label="Why escalating", widget=forms.Textarea(attrs={"rows": 2}))
+    questions = forms.CharField(
+        label="Specific questions for the next tier",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    customer_expectation = forms.CharField(label="Customer's expectation", required=False)
+    customer_blocked = forms.BooleanField(label="Customer is blocked from working", required=False)
+    business_impact = forms.CharField(label="Business impact", required=False)
+    sentiment = forms.ChoiceField(label="Customer sentiment", choices=Sentiment.choices)
 
     def __init__(self, *args, ticket: Ticket, **kwargs):
         super().__init__(*args, ticket=ticket, **kwargs)
         self.fields["to_tier"].choices = [(t.value, t.label) for t in Tier if t > ticket.tier]
+        self.fields["target_team"].initial = ticket.category.route_to_id
+        self.fields["summary"].initial = ticket.subject
+        self.fields["sentiment"].initial = ticket.sentiment
+        self.fields[
+            "ongoing_since"
+        ].initial = f"Since {timezone.localtime(ticket.created_at):%a %d %b %H:%M}"
+        for code in ticket.category.required_info:
+            self.fields[f"info_{code}"] = forms.CharField(
+                label=HandoffInfo(code).label,
+                required=False,
+                help_text=f"Required for {ticket.category}.",
+            )
+        if not ticket.category.troubleshooting_required or ticket.priority == "critical":
+            self.fields["troubleshooting"].help_text += " Optional for this (critical) issue."
 
     def service_kwargs(self) -> dict:
-        return {**super().service_kwargs(), "to_tier": self.cleaned_data["to_tier"]}
+        data = self.cleaned_data
+        handoff = {f: data[f] for f in REQUIRED_TEXT if f in data and f != "why_escalating"}
+        handoff.update(
+            troubleshooting=data["troubleshooting"],
+            customer_blocked=data["customer_blocked"],
+            why_escalating=data["reason"],
+        )
+        handoff["required_info"] = {
+            name[5:]: value for name, value in data.items() if name.startswith("info_")
+        }
+        return {
+            "reason": data["reason"],
+            "to_tier": data["to_tier"],
+            "escalation_type": data["escalation_type"],
+            "trigger": data["trigger"],
+            "target_team": data["target_team"],
+            "handoff": handoff,
+        }
 
 
 class ResolveForm(ActionForm):
@@ -170,6 +240,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "open": ActionForm,
     "escalate": EscalateForm,
     "accept_escalation": ActionForm,
+    "return_escalation": ReasonRequiredForm,
     "wait_on_customer": ReasonRequiredForm,
     "wait_on_department": ReasonRequiredForm,
     "resume": ActionForm,

@@ -69,3 +69,24 @@ def messages(
 def notify(ticket: Ticket, event: str, recipients: list[str], subject: str, body: str) -> int:
     """Record the messages of one ticket event in the outbox; returns how many are new."""
     return len(outbox_enqueue_many(messages(ticket, event, recipients, subject, body)))
+
+
+def handoff_text(escalation, actor) -> str:
+    """The internal hand-off (001 template), so the next tier needs nothing else."""
+    ticket = escalation.ticket
+    customer = ticket.customer
+    info = "".join(f"\n- {k}: {v}" for k, v in (escalation.required_info or {}).items())
+    return (
+        f"ESCALATION: {ticket.reference} (by {actor})\n"
+        f"Customer: {customer.name} - {customer.company or '-'} - "
+        f"{customer.get_plan_display()}\n"
+        f"Issue: {escalation.summary}\nImpact: {escalation.impact}\n"
+        f"Timeline: {escalation.ongoing_since}\n\nSteps taken:\n{escalation.troubleshooting}\n\n"
+        f"Why escalating: {escalation.why_escalating}\n"
+        f"Questions: {escalation.questions}\n"
+        f"Customer expectation: {escalation.customer_expectation}\n"
+        f"Blocked: {'yes' if escalation.customer_blocked else 'no'} · "
+        f"Business impact: {escalation.business_impact} · "
+        f"Sentiment: {escalation.sentiment or '-'}"
+        + (f"\nCategory information:{info}" if info else "")
+    )

@@ -17,7 +17,7 @@ from sla.services import timer_set
 
 from . import notifications as notify
 from .clocks import ACK_FOLLOW_UP_TIMER, STALE_TIMER
-from .models import Ticket, TicketState
+from .models import Ticket, TicketState, Trigger
 
 LABELS = dict(ClockKind.choices)
 
@@ -94,14 +94,20 @@ def on_breaches(timers: list[Timer], now: datetime) -> None:
     outbox_enqueue_many(out)
 
 
-def _escalate_automatically(ticket: Ticket, timer: Timer, why: str) -> bool:
+def _escalate_automatically(ticket: Ticket, timer: Timer, why: str, trigger: str) -> bool:
+    from .models import EscalationType
     from .services import ticket_escalate
 
     if ticket.state != TicketState.OPEN or ticket.tier >= Tier.L4:
         return False
     try:
         ticket_escalate(
-            ticket=ticket, actor=system_user(), to_tier=ticket.tier + 1, reason=f"automatic: {why}"
+            ticket=ticket,
+            actor=system_user(),
+            to_tier=ticket.tier + 1,
+            reason=f"automatic: {why}",
+            escalation_type=EscalationType.HIERARCHICAL,
+            trigger=trigger,
         )
     except ApplicationError:
         return False
@@ -122,7 +128,7 @@ def on_tier_time_exceeded(timer: Timer, now: datetime) -> None:
     if ticket is None or not ticket.is_active:
         return
     why = f"time at {Tier(ticket.tier).label} exceeded ({_minutes(timer.clock.target)} allowed)"
-    if not _escalate_automatically(ticket, timer, why):
+    if not _escalate_automatically(ticket, timer, why, Trigger.AUTO_TIER_TIME):
         notify.notify(
             ticket,
             timer.key,
@@ -138,7 +144,7 @@ def on_stale(timer: Timer, now: datetime) -> None:
     if ticket is None or ticket.state != TicketState.OPEN:
         return
     why = f"open without update for {_minutes(SlaSettings.load().stale_after)}"
-    if not _escalate_automatically(ticket, timer, why):
+    if not _escalate_automatically(ticket, timer, why, Trigger.AUTO_STALE):
         notify.notify(
             ticket,
             timer.key,

@@ -2,6 +2,23 @@
 
 from core.choices import Priority, RiskLevel, Tier
 
+from .communications import (
+    PLACEHOLDERS,
+    Channel,
+    Communication,
+    CommunicationTemplate,
+    Direction,
+    render_template,
+    template_placeholders,
+)
+from .department_requests import DepartmentRequest, DepartmentRequestState
+from .handoffs import (
+    AUTOMATIC_TRIGGERS,
+    Escalation,
+    EscalationState,
+    EscalationType,
+    Trigger,
+)
 from .tickets import (
     ACTIVE_STATES,
     REFERENCE_PREFIX,
@@ -19,6 +36,20 @@ from .tickets import (
 )
 
 __all__ = [
+    "AUTOMATIC_TRIGGERS",
+    "PLACEHOLDERS",
+    "Channel",
+    "Communication",
+    "CommunicationTemplate",
+    "DepartmentRequest",
+    "DepartmentRequestState",
+    "Direction",
+    "Escalation",
+    "EscalationState",
+    "EscalationType",
+    "Trigger",
+    "render_template",
+    "template_placeholders",
     "ACTIVE_STATES",
     "Category",
     "CategoryGroup",

@@ -241,7 +241,14 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     resolution_summary = models.TextField(blank=True)
+    customer_confirmed = models.BooleanField(
+        "customer confirmed the resolution",
+        null=True,
+        blank=True,
+        help_text="Empty: not asked yet; no: asked, no answer (attempt recorded).",
+    )
     csat = models.PositiveSmallIntegerField("CSAT", null=True, blank=True)
+    churn_risk = models.BooleanField("churn risk", default=False)
     # The soonest customer-facing SLA deadline, kept by escalation.clocks so lists can
     # show, filter and sort by SLA status without a query per row.
     sla_due_at = models.DateTimeField("SLA due", null=True, blank=True)
@@ -296,8 +303,17 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     def open(self) -> None:
         pass
 
-    @transition(field=state, source=TicketState.OPEN, target=TicketState.ESCALATED, permission=WORK)
+    @transition(
+        field=state,
+        source=[TicketState.NEW, TicketState.OPEN],
+        target=TicketState.ESCALATED,
+        permission=WORK,
+    )
     def escalate(self) -> None:
+        pass
+
+    @transition(field=state, source=TicketState.ESCALATED, target=TicketState.OPEN, permission=WORK)
+    def return_escalation(self) -> None:
         pass
 
     @transition(field=state, source=TicketState.ESCALATED, target=TicketState.OPEN, permission=WORK)

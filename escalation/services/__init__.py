@@ -1,19 +1,24 @@
 """Every write of the escalation app, one module per concept (tickets, hand-offs, ...)."""
 
+from .handoffs import (
+    HANDOFF_FIELDS,
+    REQUIRED_TEXT,
+    handoff_errors,
+    ticket_accept_escalation,
+    ticket_escalate,
+    ticket_return_escalation,
+)
 from .tickets import (
     EDITABLE_FIELDS,
     LEAD_PERMISSION,
-    TICKET_ACTION_SERVICES,
     TICKET_ACTIONS,
     TicketAction,
     customer_document_verification,
     edit_refusal,
     refusal,
-    ticket_accept_escalation,
     ticket_cancel,
     ticket_close,
     ticket_create,
-    ticket_escalate,
     ticket_input_errors,
     ticket_log_customer_update,
     ticket_open,
@@ -32,7 +37,6 @@ __all__ = [
     "EDITABLE_FIELDS",
     "LEAD_PERMISSION",
     "TICKET_ACTIONS",
-    "TICKET_ACTION_SERVICES",
     "TicketAction",
     "customer_document_verification",
     "edit_refusal",
@@ -55,3 +59,30 @@ __all__ = [
     "ticket_wait_on_customer",
     "ticket_wait_on_department",
 ]
+
+__all__ += [
+    "HANDOFF_FIELDS",
+    "REQUIRED_TEXT",
+    "TICKET_ACTION_SERVICES",
+    "handoff_errors",
+    "ticket_return_escalation",
+]
+
+# The service behind each ticket button (admin and desk dispatch through this map).
+TICKET_ACTION_SERVICES = {
+    "open": ticket_open,
+    "escalate": ticket_escalate,
+    "accept_escalation": ticket_accept_escalation,
+    "return_escalation": ticket_return_escalation,
+    "wait_on_customer": ticket_wait_on_customer,
+    "wait_on_department": ticket_wait_on_department,
+    "resume": ticket_resume,
+    "resolve": ticket_resolve,
+    "reopen": ticket_reopen,
+    "close": ticket_close,
+    "cancel": ticket_cancel,
+    "reassign": ticket_reassign,
+    "record_csat": ticket_record_csat,
+    "log_customer_update": ticket_log_customer_update,
+    "reapply_sla": ticket_reapply_sla,
+}

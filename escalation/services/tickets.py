@@ -21,7 +21,6 @@ from core.errors import (
 )
 from core.roles import user_tier
 from verification.models import USABLE_STATES, VerificationState
-from verification.services import missing_verification
 
 from .. import clocks
 from ..models import Category, Customer, Sentiment, Ticket, TicketState
@@ -45,6 +44,7 @@ TICKET_ACTIONS: dict[str, TicketAction] = {
         TicketAction("open", "Take into work", "taken into work", "open"),
         TicketAction("escalate", "Escalate", "escalated", "escalate"),
         TicketAction("accept_escalation", "Accept escalation", "accepted", "accept_escalation"),
+        TicketAction("return_escalation", "Return escalation", "returned", "return_escalation"),
         TicketAction("wait_on_customer", "Wait on customer", "paused", "wait_on_customer"),
         TicketAction("wait_on_department", "Wait on department", "paused", "wait_on_department"),
         TicketAction("resume", "Resume", "resumed", "resume"),
@@ -84,12 +84,12 @@ def refusal(ticket: Ticket, user, code: str) -> str | None:
             return None
         if not has_transition_perm(method, user):
             return f"Your role may not do this: {action.label.lower()}."
-    if code == "accept_escalation":
+    if code in ("accept_escalation", "return_escalation"):
         if _is_lead(user) or user_tier(user) == ticket.tier:
             return None
         return (
             f"{ticket.reference} is escalated to {Tier(ticket.tier).label}; "
-            "only that tier (or a lead) can accept it."
+            "only that tier (or a lead) can accept or return it."
         )
     if code == "reassign":
         if not _is_lead(user):
@@ -148,6 +148,20 @@ def _save(ticket: Ticket, actor, reason: str, fields: list[str]) -> None:
     finally:
         # simple_history would reuse a stale reason on the next save of this instance.
         del ticket._change_reason
+
+
+def _save_escalation(escalation, actor, reason: str) -> None:
+    """Save a hand-off record with who and why in its history."""
+    escalation._history_user = actor
+    escalation._change_reason = reason[:2000]
+    try:
+        escalation.save()
+    except ConcurrentTransition as exc:
+        raise ConcurrentChange(
+            "This escalation was accepted or returned by someone else meanwhile."
+        ) from exc
+    finally:
+        del escalation._change_reason
 
 
 def _run(ticket: Ticket, actor, code: str, reason: str, **changes) -> Ticket:
@@ -319,39 +333,6 @@ def ticket_open(*, ticket: Ticket, actor, reason: str = "") -> Ticket:
 
 
 @transaction.atomic
-def ticket_escalate(*, ticket: Ticket, actor, to_tier: int, reason: str) -> Ticket:
-    """Hand an open ticket up to a higher tier; it waits there until someone accepts it."""
-    reason = _required(reason, "The reason for escalating")
-    locked = _lock(ticket)
-    _check(locked, actor, "escalate")
-    missing = missing_verification(locked.customer, locked.category.verification_level)
-    if missing:  # 003: "Verify identity first" before escalating sensitive categories
-        raise InvalidInput(missing, field_errors={"verification": [missing]})
-    if to_tier not in Tier.values or to_tier <= locked.tier:
-        raise InvalidInput(
-            f"Escalate to a tier above {Tier(locked.tier).label}.",
-            field_errors={"to_tier": [f"Choose a tier above {Tier(locked.tier).label}."]},
-        )
-    escalated = _run(locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier)
-    from .. import notifications
-
-    notifications.notify(
-        escalated,
-        f"escalated:{escalated.history.latest().history_id}",
-        notifications.tier_emails(to_tier) + notifications.csm_emails(escalated),
-        f"escalated to {Tier(to_tier).label}",
-        f"Escalated by {actor}: {reason}\nAccept it within the acknowledgement target.",
-    )
-    return escalated
-
-
-@transaction.atomic
-def ticket_accept_escalation(*, ticket: Ticket, actor, reason: str = "") -> Ticket:
-    """The receiving tier acknowledges the hand-off; the acceptor becomes the owner."""
-    return _run(ticket, actor, "accept_escalation", reason, owner=actor)
-
-
-@transaction.atomic
 def ticket_wait_on_customer(*, ticket: Ticket, actor, reason: str) -> Ticket:
     return _run(ticket, actor, "wait_on_customer", _required(reason, "What you need from them"))
 
@@ -445,24 +426,6 @@ def ticket_reapply_sla(*, ticket: Ticket, actor, reason: str = "") -> Ticket:
     text = f"reapply_sla: policy v{version}" + (f": {reason}" if reason else "")
     _save(locked, actor, text, clocks.SLA_FIELDS)
     return locked
-
-
-TICKET_ACTION_SERVICES = {
-    "open": ticket_open,
-    "escalate": ticket_escalate,
-    "accept_escalation": ticket_accept_escalation,
-    "wait_on_customer": ticket_wait_on_customer,
-    "wait_on_department": ticket_wait_on_department,
-    "resume": ticket_resume,
-    "resolve": ticket_resolve,
-    "reopen": ticket_reopen,
-    "close": ticket_close,
-    "cancel": ticket_cancel,
-    "reassign": ticket_reassign,
-    "record_csat": ticket_record_csat,
-    "log_customer_update": ticket_log_customer_update,
-    "reapply_sla": ticket_reapply_sla,
-}
 
 
 @transaction.atomic

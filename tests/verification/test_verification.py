@@ -11,6 +11,7 @@ from core.models import OutboxMessage
 from escalation import services as tickets
 from escalation.models import Customer, TicketState
 from sla import services as sla
+from tests.factories import full_handoff
 from tests.verification.conftest import action
 from verification import services
 from verification.models import VerificationState
@@ -154,10 +155,18 @@ def test_account_access_tickets_cannot_be_escalated_before_verification(
         InvalidInput,
         match="Verify the customer's identity first: this needs a medium-risk verification",
     ):
-        tickets.ticket_escalate(ticket=ticket, actor=agent, to_tier=2, reason="Needs access")
+        tickets.ticket_escalate(
+            handoff=full_handoff(ticket),
+            ticket=ticket,
+            actor=agent,
+            to_tier=2,
+            reason="Needs access",
+        )
     assert ticket.__class__.objects.get(pk=ticket.pk).state == TicketState.OPEN
     factor(factor(start("2fa-removal"), "payment_last4"), "creation_date")
-    ticket = tickets.ticket_escalate(ticket=ticket, actor=agent, to_tier=2, reason="Needs access")
+    ticket = tickets.ticket_escalate(
+        handoff=full_handoff(ticket), ticket=ticket, actor=agent, to_tier=2, reason="Needs access"
+    )
     assert ticket.state == TicketState.ESCALATED
 
 
@@ -167,7 +176,9 @@ def test_a_lower_level_verification_does_not_unlock_a_higher_need(
     factor(start("password-reset"), "email_control", method="code_sent")  # low
     ticket = make_ticket(code="gdpr-erasure", state="open")  # needs high
     with pytest.raises(InvalidInput, match="high-risk verification"):
-        tickets.ticket_escalate(ticket=ticket, actor=agent, to_tier=2, reason="x")
+        tickets.ticket_escalate(
+            handoff=full_handoff(ticket), ticket=ticket, actor=agent, to_tier=2, reason="x"
+        )
 
 
 def test_only_agents_with_the_permission_start_requests(customer, db):

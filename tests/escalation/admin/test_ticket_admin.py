@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from core.choices import Tier
 from escalation.models import Ticket, TicketState
-from tests.factories import CustomerFactory, category
+from tests.factories import CustomerFactory, category, escalate_form
 
 
 def change_url(ticket):
@@ -86,7 +86,7 @@ def test_buttons_walk_a_ticket_through_its_lifecycle(client_as, make_ticket, age
     assert response.status_code == 302 and messages_of(response) == [
         f"{ticket.reference} taken into work."
     ]
-    client.post(act_url(ticket, "escalate"), {"to_tier": Tier.L2, "reason": "Needs DB access"})
+    client.post(act_url(ticket, "escalate"), escalate_form(ticket, reason="Needs DB access"))
     client = client_as(senior)
     client.post(act_url(ticket, "accept_escalation"), {"reason": ""})
     client.post(act_url(ticket, "resolve"), {"summary": "Rebuilt the index"})
@@ -107,7 +107,7 @@ def test_buttons_walk_a_ticket_through_its_lifecycle(client_as, make_ticket, age
 
 def test_missing_reason_is_shown_on_the_form_and_changes_nothing(client_as, make_ticket, agent):
     ticket = make_ticket(state="open")
-    response = client_as(agent).post(act_url(ticket, "escalate"), {"to_tier": 2, "reason": ""})
+    response = client_as(agent).post(act_url(ticket, "escalate"), escalate_form(ticket, reason=""))
     assert response.status_code == 200
     assert "reason" in response.context["form"].errors
     ticket.refresh_from_db()

@@ -6,7 +6,7 @@ from core.choices import Priority, Tier
 from core.errors import InvalidInput, PermissionRefused, TransitionRefused
 from escalation import services
 from escalation.models import Ticket, TicketState
-from tests.factories import UserFactory, category
+from tests.factories import UserFactory, category, full_handoff
 
 
 def states(ticket):
@@ -55,7 +55,11 @@ def test_retired_category_is_refused(agent, customer):
 def test_full_lifecycle_records_every_state_with_user_and_reason(make_ticket, agent, senior):
     ticket = make_ticket(state="open")
     ticket = services.ticket_escalate(
-        ticket=ticket, actor=agent, to_tier=Tier.L2, reason="Needs database access"
+        handoff=full_handoff(ticket),
+        ticket=ticket,
+        actor=agent,
+        to_tier=Tier.L2,
+        reason="Needs database access",
     )
     assert (ticket.state, ticket.tier, ticket.owner) == (TicketState.ESCALATED, Tier.L2, agent)
     ticket = services.ticket_accept_escalation(ticket=ticket, actor=senior)
@@ -122,9 +126,13 @@ def test_resolving_without_a_summary_is_refused(make_ticket, agent):
 def test_escalating_needs_a_reason_and_a_higher_tier(make_ticket, agent):
     ticket = make_ticket(state="open")
     with pytest.raises(InvalidInput, match="reason for escalating"):
-        services.ticket_escalate(ticket=ticket, actor=agent, to_tier=Tier.L2, reason="")
+        services.ticket_escalate(
+            handoff=full_handoff(ticket), ticket=ticket, actor=agent, to_tier=Tier.L2, reason=""
+        )
     with pytest.raises(InvalidInput, match="above L1"):
-        services.ticket_escalate(ticket=ticket, actor=agent, to_tier=Tier.L1, reason="why")
+        services.ticket_escalate(
+            handoff=full_handoff(ticket), ticket=ticket, actor=agent, to_tier=Tier.L1, reason="why"
+        )
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.OPEN
 
 
@@ -139,7 +147,9 @@ def test_escalation_is_accepted_only_by_the_target_tier(
     make_ticket, agent, agent2, engineer, senior
 ):
     ticket = make_ticket(state="open")
-    services.ticket_escalate(ticket=ticket, actor=agent, to_tier=Tier.L2, reason="x")
+    services.ticket_escalate(
+        handoff=full_handoff(ticket), ticket=ticket, actor=agent, to_tier=Tier.L2, reason="x"
+    )
     for wrong in (agent2, engineer):
         with pytest.raises(PermissionRefused, match="only that tier"):
             services.ticket_accept_escalation(ticket=ticket, actor=wrong)

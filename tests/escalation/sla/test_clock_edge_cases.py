@@ -10,6 +10,7 @@ from escalation import services
 from sla import services as sla
 from sla.models import BusinessCalendar, Clock, ClockKind, OpeningSpan, SlaPolicy, Timer
 from tests.escalation.sla.conftest import ny
+from tests.factories import full_handoff
 
 H = timedelta(hours=1)
 
@@ -51,7 +52,9 @@ def test_waiting_on_the_customer_pauses_the_time_at_tier(make_ticket, agent, at,
 def test_reopening_stops_the_rca_clock_so_a_second_resolve_has_one(make_ticket, agent, senior, at):
     with at(ny(2026, 11, 2, 9)):
         ticket = make_ticket(code="feature-request", priority=Priority.HIGH, state="open")
-        services.ticket_escalate(ticket=ticket, actor=agent, to_tier=2, reason="DB")
+        services.ticket_escalate(
+            handoff=full_handoff(ticket), ticket=ticket, actor=agent, to_tier=2, reason="DB"
+        )
         services.ticket_accept_escalation(ticket=ticket, actor=senior)
         services.ticket_resolve(ticket=ticket, actor=senior, summary="a")
         services.ticket_reopen(ticket=ticket, actor=senior, reason="not fixed")
@@ -82,8 +85,14 @@ def test_a_dropped_warning_stage_is_disarmed_when_a_policy_is_reapplied(make_tic
 
 def test_a_manual_escalation_tells_the_receiving_tier_at_once(make_ticket, agent, senior):
     ticket = make_ticket(state="open")
-    services.ticket_escalate(ticket=ticket, actor=agent, to_tier=2, reason="Needs DB access")
-    message = OutboxMessage.objects.get(event_key__contains=":escalated:")
+    services.ticket_escalate(
+        handoff=full_handoff(ticket),
+        ticket=ticket,
+        actor=agent,
+        to_tier=2,
+        reason="Needs DB access",
+    )
+    message = OutboxMessage.objects.get(event_key__contains=":requested")
     assert message.recipient == "senior1@example.com"
     assert "Needs DB access" in message.body
 

@@ -14,7 +14,7 @@ from sla import services as sla
 from sla.models import BreachEvent, Clock, ClockKind, SlaPolicy, Timer
 from sla.registry import register
 from tests.escalation.sla.conftest import ny
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, full_handoff
 
 H = timedelta(hours=1)
 
@@ -218,7 +218,7 @@ def test_001_time_at_tier_exceeded_escalates_an_open_ticket_automatically(
         "escalate: to L2 senior: automatic: time at L1 frontline exceeded (2 h 00 min allowed)"
     )
     assert [r for _, r in outbox(ticket, "tier:1:breach")] == ["agent1@example.com"]  # owner
-    assert [r for _, r in outbox(ticket, ":escalated:")] == ["senior1@example.com"]  # L2 told
+    assert [r for _, r in outbox(ticket, ":requested")] == ["senior1@example.com"]  # L2 told
     assert clock(ticket, ClockKind.ACKNOWLEDGEMENT).due_at == ny(2026, 11, 2, 11, 15)
 
 
@@ -227,7 +227,9 @@ def test_001_unacknowledged_escalation_reminds_the_tier_then_tells_the_leads(
 ):
     with at(ny(2026, 11, 2, 9)):
         ticket = make_ticket(code="feature-request", priority=Priority.HIGH, state="open")
-        services.ticket_escalate(ticket=ticket, actor=agent, to_tier=Tier.L2, reason="DB")
+        services.ticket_escalate(
+            handoff=full_handoff(ticket), ticket=ticket, actor=agent, to_tier=Tier.L2, reason="DB"
+        )
     sweep_at(ny(2026, 11, 2, 9, 15))
     assert [r for _, r in outbox(ticket, "acknowledgement:1:breach")] == ["senior1@example.com"]
     sweep_at(ny(2026, 11, 2, 9, 30))
@@ -239,7 +241,9 @@ def test_001_unacknowledged_escalation_reminds_the_tier_then_tells_the_leads(
 def test_accepting_in_time_stops_the_acknowledgement_clock(make_ticket, agent, senior, at):
     with at(ny(2026, 11, 2, 9)):
         ticket = make_ticket(code="feature-request", priority=Priority.HIGH, state="open")
-        services.ticket_escalate(ticket=ticket, actor=agent, to_tier=Tier.L2, reason="DB")
+        services.ticket_escalate(
+            handoff=full_handoff(ticket), ticket=ticket, actor=agent, to_tier=Tier.L2, reason="DB"
+        )
     with at(ny(2026, 11, 2, 9, 10)):
         services.ticket_accept_escalation(ticket=ticket, actor=senior)
     ack = clock(ticket, ClockKind.ACKNOWLEDGEMENT)
@@ -276,7 +280,9 @@ def test_001_resolving_an_escalated_ticket_starts_the_48_hour_rca_clock(
 ):
     with at(ny(2026, 11, 2, 9)):
         ticket = make_ticket(code="feature-request", priority=Priority.HIGH, state="open")
-        services.ticket_escalate(ticket=ticket, actor=agent, to_tier=Tier.L2, reason="DB")
+        services.ticket_escalate(
+            handoff=full_handoff(ticket), ticket=ticket, actor=agent, to_tier=Tier.L2, reason="DB"
+        )
         services.ticket_accept_escalation(ticket=ticket, actor=senior)
     with at(ny(2026, 11, 6, 17)):  # Friday
         services.ticket_resolve(ticket=ticket, actor=senior, summary="Patched")

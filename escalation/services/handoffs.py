@@ -1,0 +1,187 @@
+"""Tier hand-offs: request (with a complete hand-off), accept, return (001, 003, 000 §4.1)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.choices import Priority, Tier
+from core.errors import InvalidInput
+from verification.services import missing_verification
+
+from .. import notifications
+from ..models import (
+    AUTOMATIC_TRIGGERS,
+    Escalation,
+    EscalationState,
+    EscalationType,
+    HandoffInfo,
+    Ticket,
+    Trigger,
+)
+from .tickets import _check, _lock, _required, _run, _save_escalation
+
+# Hand-off items every escalation must carry (001 "Internal Escalation Handoff").
+REQUIRED_TEXT = {
+    "summary": "summary of the issue",
+    "impact": "impact (what is affected)",
+    "ongoing_since": "how long it has been going on",
+    "why_escalating": "why escalating",
+    "questions": "specific questions for the next tier",
+    "customer_expectation": "the customer's expectation",
+    "business_impact": "business impact",
+    "sentiment": "customer sentiment",
+}
+HANDOFF_FIELDS = (*REQUIRED_TEXT, "troubleshooting", "customer_blocked", "required_info")
+
+
+def handoff_errors(ticket: Ticket, handoff: dict) -> dict[str, list[str]]:
+    """Every missing item of a manual hand-off, by field (empty: complete)."""
+    errors: dict[str, list[str]] = {}
+    for field, label in REQUIRED_TEXT.items():
+        if not str(handoff.get(field) or "").strip():
+            errors[field] = [f"Missing: {label}."]
+    category = ticket.category
+    if (
+        category.troubleshooting_required
+        and ticket.priority != Priority.CRITICAL
+        and not str(handoff.get("troubleshooting") or "").strip()
+    ):
+        errors["troubleshooting"] = [
+            "Missing: troubleshooting steps with their results (required before escalating "
+            "anything but a critical issue)."
+        ]
+    info = handoff.get("required_info") or {}
+    missing = [
+        HandoffInfo(code).label
+        for code in category.required_info
+        if not str(info.get(code) or "").strip()
+    ]
+    if missing:
+        errors["required_info"] = [f"Missing for '{category}': {', '.join(missing)}."]
+    return errors
+
+
+def _summary(errors: dict[str, list[str]]) -> str:
+    return "The hand-off is incomplete. " + " ".join(m for ms in errors.values() for m in ms)
+
+
+@transaction.atomic
+def ticket_escalate(
+    *,
+    ticket: Ticket,
+    actor,
+    to_tier: int,
+    reason: str,
+    handoff: dict | None = None,
+    escalation_type: str = EscalationType.FUNCTIONAL,
+    trigger: str = Trigger.LACKS_EXPERTISE,
+    target_team=None,
+    target_specialist=None,
+) -> Ticket:
+    """Hand the ticket up a tier with a complete hand-off; it waits there until accepted.
+
+    A manual escalation missing any required item (including the category's required
+    information and, unless critical, troubleshooting steps) is refused naming each
+    one, and nothing is saved. Automatic rules hand off what the ticket knows. The
+    receiving tier (and an enterprise/VIP customer's CSM) is told after commit.
+    """
+    reason = _required(reason, "The reason for escalating")
+    locked = _lock(ticket)
+    _check(locked, actor, "escalate")
+    missing = missing_verification(locked.customer, locked.category.verification_level)
+    if missing:  # 003: "Verify identity first" before escalating sensitive categories
+        raise InvalidInput(missing, field_errors={"verification": [missing]})
+    if to_tier not in Tier.values or to_tier <= locked.tier:
+        raise InvalidInput(
+            f"Escalate to a tier above {Tier(locked.tier).label}.",
+            field_errors={"to_tier": [f"Choose a tier above {Tier(locked.tier).label}."]},
+        )
+    if trigger not in Trigger.values or escalation_type not in EscalationType.values:
+        raise InvalidInput("Choose the escalation type and trigger from the lists.")
+    handoff = {k: v for k, v in (handoff or {}).items() if k in HANDOFF_FIELDS}
+    handoff["why_escalating"] = reason  # the reason given is the "why escalating" item
+    automatic = trigger in AUTOMATIC_TRIGGERS
+    if automatic:
+        handoff.setdefault("summary", locked.subject)
+        handoff.setdefault("sentiment", locked.sentiment)
+    else:
+        errors = handoff_errors(locked, handoff)
+        if errors:
+            raise InvalidInput(_summary(errors), field_errors=errors)
+    escalation = Escalation(
+        ticket=locked,
+        from_tier=locked.tier,
+        to_tier=to_tier,
+        type=escalation_type,
+        trigger=trigger,
+        target_team=target_team,
+        target_specialist=target_specialist,
+        previous_owner=locked.owner,
+        requested_by=actor,
+        **handoff,
+    )
+    _save_escalation(escalation, actor, f"request: {Trigger(trigger).label}")
+    escalated = _run(locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier)
+    notifications.notify(
+        escalated,
+        f"escalation:{escalation.pk}:requested",
+        notifications.tier_emails(to_tier) + notifications.csm_emails(escalated),
+        f"escalated to {Tier(to_tier).label}",
+        notifications.handoff_text(escalation, actor),
+    )
+    return escalated
+
+
+def _pending(ticket: Ticket) -> Escalation:
+    escalation = (
+        Escalation.objects.select_for_update()
+        .filter(ticket=ticket, state=EscalationState.REQUESTED)
+        .order_by("-requested_at")
+        .first()
+    )
+    if escalation is None:
+        raise InvalidInput(f"{ticket.reference} has no escalation waiting for acceptance.")
+    return escalation
+
+
+@transaction.atomic
+def ticket_accept_escalation(*, ticket: Ticket, actor, reason: str = "") -> Ticket:
+    """The receiving tier acknowledges the hand-off; the acceptor becomes the owner."""
+    locked = _lock(ticket)
+    _check(locked, actor, "accept_escalation")
+    escalation = _pending(locked)
+    escalation.accept()
+    escalation.accepted_by, escalation.accepted_at = actor, timezone.now()
+    _save_escalation(escalation, actor, "accept" + (f": {reason}" if reason else ""))
+    return _run(locked, actor, "accept_escalation", reason, owner=actor)
+
+
+@transaction.atomic
+def ticket_return_escalation(*, ticket: Ticket, actor, reason: str) -> Ticket:
+    """Refuse an incomplete hand-off: back to the previous owner and tier, with a reason.
+
+    Counts as "could have been resolved at the first level" (003 Post-Escalation).
+    """
+    reason = _required(reason, "The reason for returning it")
+    locked = _lock(ticket)
+    _check(locked, actor, "return_escalation")
+    escalation = _pending(locked)
+    escalation.send_back()
+    escalation.returned_by, escalation.returned_at = actor, timezone.now()
+    escalation.return_reason = reason
+    _save_escalation(escalation, actor, f"return: {reason}")
+    returned = _run(
+        locked,
+        actor,
+        "return_escalation",
+        reason,
+        owner=escalation.previous_owner,
+        tier=escalation.from_tier,
+    )
+    notifications.notify(
+        returned,
+        f"escalation:{escalation.pk}:returned",
+        [escalation.previous_owner.email],
+        f"escalation returned by {actor}",
+        f"Your escalation was returned as incomplete: {reason}",
+    )
+    return returned
