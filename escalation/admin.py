@@ -18,7 +18,16 @@ from verification.selectors import verification_requests_for
 from verification.services import verification_start
 
 from .forms import ACTION_FORMS, CategoryForm, TicketAddForm, TicketChangeForm
-from .models import Category, Customer, SlaStatus, Ticket
+from .models import (
+    Category,
+    Communication,
+    CommunicationTemplate,
+    Customer,
+    DepartmentRequest,
+    Escalation,
+    SlaStatus,
+    Ticket,
+)
 from .selectors import (
     sla_status_conditions,
     support_staff,
@@ -31,10 +40,16 @@ from .services import (
     EDITABLE_FIELDS,
     TICKET_ACTION_SERVICES,
     TICKET_ACTIONS,
+    department_request_acknowledge,
+    department_request_answer,
+    department_request_cancel,
+    department_request_close,
     refusal,
+    template_render,
     ticket_create,
     ticket_update,
 )
+from .timeline import ticket_timeline
 
 
 @admin.register(Customer)
@@ -227,6 +242,7 @@ class TicketAdmin(AuditedAdmin):
     list_per_page = 50
     change_form_template = "admin/escalation/ticket/change_form.html"
     readonly_on_change = [
+        "timeline",
         "sla_clocks",
         "routing_now",
         "reference",
@@ -270,6 +286,18 @@ class TicketAdmin(AuditedAdmin):
         when = f"{_span(left)} overdue" if status == SlaStatus.BREACHED else f"{_span(left)} left"
         return format_html(
             '<span class="sla sla-{}"><strong>{}</strong> · {}</span>', status, label, when
+        )
+
+    @admin.display(description="what happened")
+    def timeline(self, obj: Ticket):
+        rows = [
+            (timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M"), e.kind, e.who, e.text)
+            for e in ticket_timeline(obj)
+        ]
+        return format_html(
+            '<table class="timeline"><thead><tr><th>When</th><th>What</th><th>Who</th>'
+            "<th>Details</th></tr></thead><tbody>{}</tbody></table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
 
     @admin.display(description="route now")
@@ -346,6 +374,7 @@ class TicketAdmin(AuditedAdmin):
         return [
             (None, {"fields": ["reference", "state", "customer", "owner", "tier"]}),
             ("Issue", {"fields": list(EDITABLE_FIELDS)}),
+            ("Timeline", {"fields": ["timeline"]}),
             ("SLA", {"fields": ["sla_clocks"]}),
             ("Routing", {"fields": ["routing_now"]}),
             (
@@ -432,11 +461,21 @@ class TicketAdmin(AuditedAdmin):
             self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(change_url)
         form_class = ACTION_FORMS[action]
-        form = form_class(request.POST or None, ticket=ticket)
+        initial, templates = {}, []
+        if action == "log_contact":
+            templates = list(CommunicationTemplate.objects.filter(is_active=True))
+            chosen = next((t for t in templates if str(t.pk) == request.GET.get("template")), None)
+            if chosen:  # rendered here, editable before it is saved
+                initial = {
+                    "template": chosen.pk,
+                    "body": template_render(chosen, ticket, request.user),
+                    "direction": "internal" if chosen.purpose == "internal" else "outbound",
+                }
+        form = form_class(request.POST or None, ticket=ticket, initial=initial)
         if request.method == "POST" and form.is_valid():
             service = TICKET_ACTION_SERVICES[action]
             try:
-                updated = service(ticket=ticket, actor=request.user, **form.service_kwargs())
+                service(ticket=ticket, actor=request.user, **form.service_kwargs())
             except ApplicationError as exc:
                 for field, errors in exc.field_errors.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -444,7 +483,7 @@ class TicketAdmin(AuditedAdmin):
                     form.add_error(None, exc.message)
             else:
                 self.message_user(
-                    request, f"{updated.reference} {TICKET_ACTIONS[action].verb}.", messages.SUCCESS
+                    request, f"{ticket.reference} {TICKET_ACTIONS[action].verb}.", messages.SUCCESS
                 )
                 return HttpResponseRedirect(change_url)
         context = {
@@ -455,5 +494,138 @@ class TicketAdmin(AuditedAdmin):
             "action": TICKET_ACTIONS[action],
             "form": form,
             "change_url": change_url,
+            "templates": templates,
+        }
+        return TemplateResponse(request, "admin/escalation/ticket/action.html", context)
+
+
+class ReadOnlyRecordAdmin(AuditedAdmin):
+    """Records written by services only; the admin lists, filters and shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Escalation)
+class EscalationAdmin(ReadOnlyRecordAdmin):
+    list_display = [
+        "__str__",
+        "type",
+        "trigger",
+        "state",
+        "requested_by",
+        "requested_at",
+        "accepted_by",
+        "accepted_at",
+    ]
+    list_filter = ["state", "to_tier", "type", "trigger"]
+    list_select_related = ["ticket", "requested_by", "accepted_by"]
+    search_fields = ["summary", "why_escalating", "ticket__subject"]
+    date_hierarchy = "requested_at"
+    show_full_result_count = False
+
+
+@admin.register(Communication)
+class CommunicationAdmin(ReadOnlyRecordAdmin):
+    list_display = ["ticket", "direction", "channel", "author", "created_at", "is_complaint"]
+    list_filter = ["direction", "channel", "is_complaint", "threatened_to_leave"]
+    list_select_related = ["ticket", "author"]
+    search_fields = ["body"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(CommunicationTemplate)
+class CommunicationTemplateAdmin(AuditedAdmin):
+    """Leads edit templates; a template with an unknown placeholder is refused on save."""
+
+    list_display = ["name", "code", "purpose", "is_active"]
+    list_filter = ["purpose", "is_active"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+@admin.register(DepartmentRequest)
+class DepartmentRequestAdmin(ReadOnlyRecordAdmin):
+    list_display = [
+        "__str__",
+        "state",
+        "external_reference",
+        "created_at",
+        "acknowledged_at",
+        "answered_at",
+        "response_time",
+    ]
+    list_filter = ["state", "department"]
+    list_select_related = ["ticket", "department"]
+    search_fields = ["needed", "external_reference", "ticket__subject"]
+    change_form_template = "admin/escalation/departmentrequest/change_form.html"
+    STEPS = {
+        "acknowledge": (
+            department_request_acknowledge,
+            "external_reference",
+            "Department's reference (e.g. Jira key)",
+            False,
+        ),
+        "answer": (department_request_answer, "answer", "The department's answer", True),
+        "close": (department_request_close, None, "", False),
+        "cancel": (department_request_cancel, "reason", "Why cancel", True),
+    }
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/step/<slug:step>/",
+                self.admin_site.admin_view(self.step_view),
+                name="escalation_departmentrequest_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def step_view(self, request, object_id, step):
+        """One button of the request's lifecycle: a small form, then the service."""
+        if step not in self.STEPS:
+            raise Http404("Unknown step.")
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such request.")
+        if not request.user.has_perm("escalation.change_ticket"):
+            raise PermissionDenied
+        service, field, label, required = self.STEPS[step]
+        from django import forms
+
+        fields = (
+            {
+                field: forms.CharField(
+                    label=label, required=required, widget=forms.Textarea(attrs={"rows": 3})
+                )
+            }
+            if field
+            else {}
+        )
+        form = type("StepForm", (forms.Form,), fields)(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                service(request=obj, actor=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, f"{obj}: {step} recorded.")
+                return HttpResponseRedirect(
+                    reverse("admin:escalation_departmentrequest_change", args=[obj.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"{step.capitalize()}: {obj}",
+            "form": form,
+            "action": {"label": step.capitalize()},
+            "change_url": reverse("admin:escalation_departmentrequest_change", args=[obj.pk]),
         }
         return TemplateResponse(request, "admin/escalation/ticket/action.html", context)

@@ -181,6 +181,11 @@ def _start_update_cycle(ticket: Ticket, at: datetime) -> None:
     )
 
 
+def first_response_given(ticket: Ticket, at: datetime) -> None:
+    """The customer got their first answer: the first-response target is met (or missed)."""
+    _stop(ticket, at, ClockKind.FIRST_RESPONSE)
+
+
 def customer_updated(ticket: Ticket, at: datetime) -> None:
     """The customer got a status update: the cadence starts over."""
     if ticket.state in (TicketState.OPEN, TicketState.ESCALATED, TicketState.WAITING_ON_DEPARTMENT):

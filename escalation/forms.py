@@ -9,6 +9,9 @@ from core.choices import Tier
 from .models import (
     AUTOMATIC_TRIGGERS,
     Category,
+    Channel,
+    CommunicationTemplate,
+    Direction,
     EscalationType,
     HandoffInfo,
     Sentiment,
@@ -236,6 +239,58 @@ class CsatForm(ActionForm):
         return {"score": self.cleaned_data["score"]}
 
 
+class CommunicationForm(ActionForm):
+    """A contact or note; a chosen template is rendered into the body, editable before saving."""
+
+    reason = None
+    direction = forms.ChoiceField(choices=Direction.choices, initial=Direction.OUTBOUND)
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.EMAIL)
+    template = forms.ModelChoiceField(
+        queryset=CommunicationTemplate.objects.filter(is_active=True),
+        required=False,
+        help_text="Choose one and press 'Fill from template' to start from it.",
+    )
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}))
+    is_complaint = forms.BooleanField(label="Customer complained", required=False)
+    asked_for_manager = forms.BooleanField(required=False)
+    threatened_to_leave = forms.BooleanField(required=False)
+    public_review = forms.BooleanField(label="Posted a negative public review", required=False)
+
+    def service_kwargs(self) -> dict:
+        return {
+            k: self.cleaned_data[k]
+            for k in (
+                "direction",
+                "channel",
+                "body",
+                "template",
+                "is_complaint",
+                "asked_for_manager",
+                "threatened_to_leave",
+                "public_review",
+            )
+        }
+
+
+class DepartmentRequestForm(ActionForm):
+    reason = None
+    department = forms.ModelChoiceField(queryset=Department.objects.all())
+    needed = forms.CharField(
+        label="Action or information needed", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    customer_impact = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    findings = forms.CharField(label="Support findings", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        super().__init__(*args, ticket=ticket, **kwargs)
+        self.fields["department"].initial = ticket.category.route_to_id
+
+    def service_kwargs(self) -> dict:
+        return {
+            k: self.cleaned_data[k] for k in ("department", "needed", "customer_impact", "findings")
+        }
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "open": ActionForm,
     "escalate": EscalateForm,
@@ -250,6 +305,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "cancel": ReasonRequiredForm,
     "reassign": ReassignForm,
     "record_csat": CsatForm,
-    "log_customer_update": ReasonRequiredForm,
+    "log_contact": CommunicationForm,
+    "request_department": DepartmentRequestForm,
     "reapply_sla": ActionForm,
 }

@@ -1,5 +1,13 @@
 """Every write of the escalation app, one module per concept (tickets, hand-offs, ...)."""
 
+from .communications import communication_log, template_render, template_values
+from .department_requests import (
+    department_request_acknowledge,
+    department_request_answer,
+    department_request_cancel,
+    department_request_close,
+    department_request_open,
+)
 from .handoffs import (
     HANDOFF_FIELDS,
     REQUIRED_TEXT,
@@ -20,7 +28,6 @@ from .tickets import (
     ticket_close,
     ticket_create,
     ticket_input_errors,
-    ticket_log_customer_update,
     ticket_open,
     ticket_reapply_sla,
     ticket_reassign,
@@ -47,7 +54,6 @@ __all__ = [
     "ticket_create",
     "ticket_escalate",
     "ticket_input_errors",
-    "ticket_log_customer_update",
     "ticket_open",
     "ticket_reapply_sla",
     "ticket_reassign",
@@ -61,6 +67,14 @@ __all__ = [
 ]
 
 __all__ += [
+    "communication_log",
+    "department_request_acknowledge",
+    "department_request_answer",
+    "department_request_cancel",
+    "department_request_close",
+    "department_request_open",
+    "template_render",
+    "template_values",
     "HANDOFF_FIELDS",
     "REQUIRED_TEXT",
     "TICKET_ACTION_SERVICES",
@@ -83,6 +97,7 @@ TICKET_ACTION_SERVICES = {
     "cancel": ticket_cancel,
     "reassign": ticket_reassign,
     "record_csat": ticket_record_csat,
-    "log_customer_update": ticket_log_customer_update,
+    "log_contact": communication_log,
+    "request_department": department_request_open,
     "reapply_sla": ticket_reapply_sla,
 }

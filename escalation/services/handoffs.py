@@ -128,6 +128,9 @@ def ticket_escalate(
         f"escalated to {Tier(to_tier).label}",
         notifications.handoff_text(escalation, actor),
     )
+    from .. import rules
+
+    rules.rule_repeat_escalations(escalated)
     return escalated
 
 

@@ -54,7 +54,8 @@ TICKET_ACTIONS: dict[str, TicketAction] = {
         TicketAction("cancel", "Cancel ticket", "cancelled", "cancel"),
         TicketAction("reassign", "Reassign", "reassigned"),
         TicketAction("record_csat", "Record CSAT", "rated"),
-        TicketAction("log_customer_update", "Log customer update", "updated"),
+        TicketAction("log_contact", "Log contact or note", "updated"),
+        TicketAction("request_department", "Request department help", "sent to a department"),
         TicketAction("reapply_sla", "Re-apply current SLA policy", "re-targeted"),
     ]
 }
@@ -103,12 +104,16 @@ def refusal(ticket: Ticket, user, code: str) -> str | None:
         if not ticket.is_active:
             return f"{ticket.reference} is {state}: its SLA clocks have stopped."
         return None
-    if code == "log_customer_update" and ticket.state not in (
+    if code in ("log_contact", "request_department") and ticket.state in (
+        TicketState.CLOSED,
+        TicketState.CANCELLED,
+    ):
+        return f"{ticket.reference} is {state}: reopen it first."
+    if code == "request_department" and ticket.state not in (
         TicketState.OPEN,
-        TicketState.ESCALATED,
         TicketState.WAITING_ON_DEPARTMENT,
     ):
-        return f"{ticket.reference} is {state}: no customer update is due."
+        return f"{ticket.reference} is {state}: take it into work before asking a department."
     if code == "record_csat":
         if ticket.state not in (TicketState.RESOLVED, TicketState.CLOSED):
             return "CSAT can be recorded once the ticket is resolved."
@@ -258,6 +263,10 @@ def ticket_create(
         ticket.history.filter(history_type="+").update(
             **{f: getattr(ticket, f) for f in clocks.SLA_FIELDS}
         )
+        from .. import rules
+
+        rules.rule_media_customer(ticket)
+        rules.rule_vip_account(ticket)
     return ticket
 
 
@@ -403,18 +412,11 @@ def ticket_record_csat(*, ticket: Ticket, actor, score: int) -> Ticket:
     """Record the customer's satisfaction score (1-5) after resolution."""
     if score not in range(1, 6):
         raise InvalidInput("CSAT is a score from 1 to 5.", field_errors={"score": ["1 to 5."]})
-    return _run(ticket, actor, "record_csat", str(score), csat=score)
+    rated = _run(ticket, actor, "record_csat", str(score), csat=score)
+    from .. import rules
 
-
-@transaction.atomic
-def ticket_log_customer_update(*, ticket: Ticket, actor, reason: str) -> Ticket:
-    """Record that the customer was given a status update; the update cadence restarts."""
-    note = _required(reason, "What the customer was told")
-    locked = _lock(ticket)
-    _check(locked, actor, "log_customer_update")
-    clocks.customer_updated(locked, timezone.now())
-    _save(locked, actor, f"log_customer_update: {note}", [])
-    return locked
+    rules.rule_low_csat(rated)
+    return rated
 
 
 @transaction.atomic

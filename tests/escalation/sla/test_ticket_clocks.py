@@ -268,7 +268,9 @@ def test_001_customer_update_cadence_breach_and_restart(make_ticket, agent, at, 
         ticket = make_ticket(code="feature-request", priority=Priority.HIGH, state="open")
     assert clock(ticket, ClockKind.NEXT_UPDATE).due_at == ny(2026, 11, 2, 13)  # every 4 h
     with at(ny(2026, 11, 2, 12)):
-        services.ticket_log_customer_update(ticket=ticket, actor=agent, reason="Still on it")
+        services.communication_log(
+            ticket=ticket, actor=agent, direction="outbound", channel="email", body="Still on it"
+        )
     assert clock(ticket, ClockKind.NEXT_UPDATE).met is True
     assert clock(ticket, ClockKind.NEXT_UPDATE, cycle=2).due_at == ny(2026, 11, 2, 16)
     sweep_at(ny(2026, 11, 2, 16))

@@ -1,0 +1,108 @@
+"""Contacts with the customer and internal notes (003 "Document all interactions")."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import InvalidInput
+
+from .. import clocks, rules
+from ..models import (
+    Channel,
+    Communication,
+    CommunicationTemplate,
+    Direction,
+    Ticket,
+    TicketState,
+    render_template,
+)
+from .tickets import _check, _lock, _run, _save
+
+
+def template_values(ticket: Ticket, actor, timeframe: str = "") -> dict[str, str]:
+    """The only values a template can use (see models.communications.PLACEHOLDERS)."""
+    owner = ticket.owner
+    return {
+        "customer_name": ticket.customer.name,
+        "customer_company": ticket.customer.company,
+        "ticket_reference": ticket.reference,
+        "ticket_subject": ticket.subject,
+        "owner_name": owner.get_full_name() or owner.get_username(),
+        "agent_name": actor.get_full_name() or actor.get_username(),
+        "team_name": ticket.get_tier_display(),
+        "timeframe": timeframe or "as soon as possible",
+    }
+
+
+def template_render(
+    template: CommunicationTemplate, ticket: Ticket, actor, timeframe: str = ""
+) -> str:
+    return render_template(template.body, template_values(ticket, actor, timeframe))
+
+
+@transaction.atomic
+def communication_log(
+    *,
+    ticket: Ticket,
+    actor,
+    direction: str,
+    channel: str,
+    body: str,
+    template: CommunicationTemplate | None = None,
+    is_complaint: bool = False,
+    asked_for_manager: bool = False,
+    threatened_to_leave: bool = False,
+    public_review: bool = False,
+) -> Communication:
+    """Record a contact or note, then apply what it means for the ticket's clocks and rules.
+
+    To the customer: the first response is given and the update cadence restarts.
+    From the customer: a ticket waiting on them resumes; 3+ messages, or signs of
+    frustration, escalate automatically (001, 003).
+    """
+    body = (body or "").strip()
+    errors = {}
+    if direction not in Direction.values:
+        errors["direction"] = ["Choose who the message is from or to."]
+    if channel not in Channel.values:
+        errors["channel"] = ["Choose the channel."]
+    if not body:
+        errors["body"] = ["Write the message or note."]
+    flags = is_complaint or asked_for_manager or threatened_to_leave or public_review
+    if flags and direction != Direction.INBOUND:
+        errors["direction"] = ["Frustration signs belong on messages from the customer."]
+    if errors:
+        raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
+    locked = _lock(ticket)
+    _check(locked, actor, "log_contact")
+    now = timezone.now()
+    message = Communication(
+        ticket=locked,
+        direction=direction,
+        channel=channel,
+        body=body,
+        author=None if direction == Direction.INBOUND else actor,
+        template=template,
+        is_complaint=is_complaint,
+        asked_for_manager=asked_for_manager,
+        threatened_to_leave=threatened_to_leave,
+        public_review=public_review,
+        created_at=now,
+    )
+    message._history_user = actor
+    message.save()
+    fields = list(clocks.SLA_FIELDS)
+    if direction == Direction.OUTBOUND:
+        if locked.first_response_at is None:
+            locked.first_response_at = now
+            fields.append("first_response_at")
+        clocks.first_response_given(locked, now)
+        clocks.customer_updated(locked, now)
+    _save(locked, actor, f"contact: {direction} {channel}", fields)
+    if direction == Direction.INBOUND:
+        if locked.state == TicketState.WAITING_ON_CUSTOMER:
+            # 003: a customer reply resumes the paused clock automatically.
+            locked = _run(locked, actor, "resume", "customer replied")
+        rules.rule_frustrated_customer(locked, message)
+        locked.refresh_from_db()
+        rules.rule_customer_wrote_three_times(locked)
+    return message

@@ -1,0 +1,177 @@
+"""External escalation: ask another department, track it, bring the answer back (000 §4.2)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from contacts.models import ChannelKind
+from contacts.routing import email_of, route
+from core.actors import system_user
+from core.choices import Priority
+from core.errors import InvalidInput, TransitionRefused
+from core.services import outbox_enqueue
+
+from .. import notifications
+from ..models import DepartmentRequest, DepartmentRequestState, Ticket, TicketState
+from .tickets import _check, _lock, _required, _run, _save_escalation
+
+
+def _lock_request(request: DepartmentRequest) -> DepartmentRequest:
+    return (
+        DepartmentRequest.objects.select_for_update()
+        .select_related("ticket", "department")
+        .get(pk=request.pk)
+    )
+
+
+def _move(request: DepartmentRequest, method: str, actor, reason: str, **changes) -> None:
+    transition = getattr(request, method)
+    if not can_proceed(transition):
+        raise TransitionRefused(
+            f"This request is {request.get_state_display().lower()}: it cannot be "
+            f"{method.replace('_', ' ')}ed now."
+        )
+    transition()
+    for field, value in changes.items():
+        setattr(request, field, value)
+    _save_escalation(request, actor, f"{method}: {reason}" if reason else method)
+
+
+@transaction.atomic
+def department_request_open(
+    *,
+    ticket: Ticket,
+    actor,
+    needed: str,
+    customer_impact: str,
+    findings: str,
+    department=None,
+) -> DepartmentRequest:
+    """Ask a department (default: the category's) through the channel routing picks now;
+    the ticket waits on the department until it answers.
+    """
+    given = {
+        "needed": ("action or information needed", needed),
+        "customer_impact": ("customer impact", customer_impact),
+        "findings": ("support findings", findings),
+    }
+    errors = {
+        field: [f"Describe the {label}."]
+        for field, (label, value) in given.items()
+        if not (value or "").strip()
+    }
+    if errors:
+        raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
+    locked = _lock(ticket)
+    _check(locked, actor, "request_department")
+    department = department or locked.category.route_to
+    now = timezone.now()
+    way = route(
+        department,
+        at=now,
+        critical=locked.priority == Priority.CRITICAL,
+        enterprise=locked.customer.is_enterprise,
+    )
+    if way.on_call:
+        recipient, kind = way.on_call.person.email, ChannelKind.EMAIL
+        used = f"on call: {way.on_call.person} ({recipient})"
+    elif way.channel and way.channel.kind in (ChannelKind.EMAIL, ChannelKind.CHAT):
+        recipient, kind = way.channel.value, way.channel.kind
+        used = f"{way.channel.get_kind_display()}: {recipient}"
+    else:
+        recipient, kind = email_of(department), ChannelKind.EMAIL
+        used = f"Email: {recipient}" + (f" (also {way.channel})" if way.channel else "")
+    if not recipient:
+        raise InvalidInput(f"{department} has no email or chat channel: ask a directory admin.")
+    request = DepartmentRequest(
+        ticket=locked,
+        department=department,
+        needed=needed.strip(),
+        customer_impact=customer_impact.strip(),
+        findings=findings.strip(),
+        channel_used=f"{used} · {way.reason}"[:300],
+        requested_by=actor,
+    )
+    _save_escalation(request, actor, f"open: to {department}")
+    outbox_enqueue(
+        event_key=f"department-request:{request.pk}:open",
+        recipient=recipient,
+        channel=kind,
+        subject=f"[{locked.get_priority_display()}] {locked.reference}: support needs {department}",
+        body=(
+            f"Needed: {request.needed}\nCustomer impact: {request.customer_impact}\n"
+            f"Support findings: {request.findings}\nTicket: {locked.reference} · "
+            f"{locked.subject} · owner {locked.owner}"
+        ),
+    )
+    if locked.state == TicketState.OPEN:
+        _run(locked, actor, "wait_on_department", f"asked {department}")
+    return request
+
+
+@transaction.atomic
+def department_request_acknowledge(
+    *, request: DepartmentRequest, actor, external_reference: str = ""
+) -> DepartmentRequest:
+    request = _lock_request(request)
+    _move(
+        request,
+        "acknowledge",
+        actor,
+        external_reference,
+        acknowledged_at=timezone.now(),
+        external_reference=external_reference.strip() or request.external_reference,
+    )
+    return request
+
+
+@transaction.atomic
+def department_request_answer(
+    *, request: DepartmentRequest, actor, answer: str
+) -> DepartmentRequest:
+    """The department answered: record it and bring the ticket back to its owner."""
+    answer = _required(answer, "The department's answer")
+    request = _lock_request(request)
+    _move(request, "record_answer", actor, "", answer=answer, answered_at=timezone.now())
+    ticket = _lock(request.ticket)
+    still_waiting = ticket.department_requests.filter(
+        state__in=[DepartmentRequestState.OPEN, DepartmentRequestState.ACKNOWLEDGED]
+    ).exists()
+    if ticket.state == TicketState.WAITING_ON_DEPARTMENT and not still_waiting:
+        # Back to its owner automatically, whoever recorded the answer.
+        ticket = _run(
+            ticket, system_user(), "resume", f"{request.department} answered (recorded by {actor})"
+        )
+    notifications.notify(
+        ticket,
+        f"department-request:{request.pk}:answered",
+        [ticket.owner.email],
+        f"{request.department} answered",
+        answer,
+    )
+    return request
+
+
+@transaction.atomic
+def department_request_close(*, request: DepartmentRequest, actor) -> DepartmentRequest:
+    request = _lock_request(request)
+    _move(request, "close", actor, "", closed_at=timezone.now())
+    return request
+
+
+@transaction.atomic
+def department_request_cancel(
+    *, request: DepartmentRequest, actor, reason: str
+) -> DepartmentRequest:
+    reason = _required(reason, "The reason for cancelling")
+    request = _lock_request(request)
+    _move(request, "cancel", actor, reason, closed_at=timezone.now())
+    ticket = _lock(request.ticket)
+    still_waiting = ticket.department_requests.filter(
+        state__in=[DepartmentRequestState.OPEN, DepartmentRequestState.ACKNOWLEDGED]
+    ).exists()
+    if ticket.state == TicketState.WAITING_ON_DEPARTMENT and not still_waiting:
+        _run(
+            ticket, system_user(), "resume", f"request to {request.department} cancelled by {actor}"
+        )
+    return request
