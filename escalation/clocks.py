@@ -181,6 +181,10 @@ def _start_update_cycle(ticket: Ticket, at: datetime) -> None:
     )
 
 
+def rca_documented(ticket: Ticket, at: datetime) -> None:
+    _stop(ticket, at, ClockKind.RCA)
+
+
 def first_response_given(ticket: Ticket, at: datetime) -> None:
     """The customer got their first answer: the first-response target is met (or missed)."""
     _stop(ticket, at, ClockKind.FIRST_RESPONSE)

@@ -210,12 +210,69 @@ class EscalateForm(ReasonRequiredForm):
         }
 
 
+CONFIRMATION = [
+    ("yes", "The customer confirmed it is resolved"),
+    ("no", "Asked the customer; no confirmation yet (attempt recorded)"),
+]
+
+
 class ResolveForm(ActionForm):
     reason = None
     summary = forms.CharField(label="Resolution summary", widget=forms.Textarea(attrs={"rows": 4}))
+    customer_confirmed = forms.TypedChoiceField(
+        label="Customer confirmation",
+        choices=CONFIRMATION,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
 
     def service_kwargs(self) -> dict:
-        return {"summary": self.cleaned_data["summary"]}
+        return {
+            "summary": self.cleaned_data["summary"],
+            "customer_confirmed": self.cleaned_data["customer_confirmed"],
+        }
+
+
+class CloseForm(ActionForm):
+    YES_NO = [("yes", "Yes"), ("no", "No")]
+    resolved_by_specialist = forms.TypedChoiceField(
+        label="Did the specialised team resolve it?",
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    first_level_possible = forms.TypedChoiceField(
+        label="Could it have been resolved at the first level?",
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        super().__init__(*args, ticket=ticket, **kwargs)
+        if ticket.tier == 1:  # never escalated: nothing to record
+            del self.fields["resolved_by_specialist"], self.fields["first_level_possible"]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = super().service_kwargs()
+        for field in ("resolved_by_specialist", "first_level_possible"):
+            if field in data:
+                kwargs[field] = data[field] if data[field] != "" else None
+        return kwargs
+
+
+class RcaForm(ActionForm):
+    reason = None
+    root_cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    contributing_factors = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    preventive_actions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    knowledge_base_updated = forms.BooleanField(label="Knowledge base updated", required=False)
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
 
 
 class ReassignForm(ReasonRequiredForm):
@@ -301,11 +358,12 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "resume": ActionForm,
     "resolve": ResolveForm,
     "reopen": ReasonRequiredForm,
-    "close": ActionForm,
+    "close": CloseForm,
     "cancel": ReasonRequiredForm,
     "reassign": ReassignForm,
     "record_csat": CsatForm,
     "log_contact": CommunicationForm,
     "request_department": DepartmentRequestForm,
     "reapply_sla": ActionForm,
+    "record_rca": RcaForm,
 }

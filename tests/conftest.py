@@ -62,7 +62,9 @@ def make_ticket(db, agent, customer):
         if state != "new":
             ticket = services.ticket_open(ticket=ticket, actor=owner)
         if state == "resolved":
-            ticket = services.ticket_resolve(ticket=ticket, actor=owner, summary="Fixed it")
+            ticket = services.ticket_resolve(
+                ticket=ticket, actor=owner, summary="Fixed it", customer_confirmed=True
+            )
         return ticket
 
     return make

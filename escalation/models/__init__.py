@@ -19,6 +19,7 @@ from .handoffs import (
     EscalationType,
     Trigger,
 )
+from .resolution import RootCauseAnalysis
 from .tickets import (
     ACTIVE_STATES,
     REFERENCE_PREFIX,
@@ -36,6 +37,7 @@ from .tickets import (
 )
 
 __all__ = [
+    "RootCauseAnalysis",
     "AUTOMATIC_TRIGGERS",
     "PLACEHOLDERS",
     "Channel",

@@ -249,6 +249,13 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     )
     csat = models.PositiveSmallIntegerField("CSAT", null=True, blank=True)
     churn_risk = models.BooleanField("churn risk", default=False)
+    # The outcome 003 asks to track when an escalated ticket closes.
+    resolved_by_specialist = models.BooleanField(
+        "resolved by the specialised team", null=True, blank=True
+    )
+    first_level_possible = models.BooleanField(
+        "could have been resolved at the first level", null=True, blank=True
+    )
     # The soonest customer-facing SLA deadline, kept by escalation.clocks so lists can
     # show, filter and sort by SLA status without a query per row.
     sla_due_at = models.DateTimeField("SLA due", null=True, blank=True)

@@ -32,6 +32,7 @@ from .tickets import (
     ticket_reapply_sla,
     ticket_reassign,
     ticket_record_csat,
+    ticket_record_rca,
     ticket_reopen,
     ticket_resolve,
     ticket_resume,
@@ -56,6 +57,7 @@ __all__ = [
     "ticket_input_errors",
     "ticket_open",
     "ticket_reapply_sla",
+    "ticket_record_rca",
     "ticket_reassign",
     "ticket_record_csat",
     "ticket_reopen",
@@ -100,4 +102,5 @@ TICKET_ACTION_SERVICES = {
     "log_contact": communication_log,
     "request_department": department_request_open,
     "reapply_sla": ticket_reapply_sla,
+    "record_rca": ticket_record_rca,
 }

@@ -57,6 +57,7 @@ TICKET_ACTIONS: dict[str, TicketAction] = {
         TicketAction("log_contact", "Log contact or note", "updated"),
         TicketAction("request_department", "Request department help", "sent to a department"),
         TicketAction("reapply_sla", "Re-apply current SLA policy", "re-targeted"),
+        TicketAction("record_rca", "Record root-cause analysis", "documented"),
     ]
 }
 
@@ -114,6 +115,11 @@ def refusal(ticket: Ticket, user, code: str) -> str | None:
         TicketState.WAITING_ON_DEPARTMENT,
     ):
         return f"{ticket.reference} is {state}: take it into work before asking a department."
+    if code == "record_rca":
+        if ticket.state not in (TicketState.RESOLVED, TicketState.CLOSED) or ticket.tier == 1:
+            return "A root-cause analysis is recorded once an escalated ticket is resolved."
+        if hasattr(ticket, "rca"):
+            return f"{ticket.reference} already has its root-cause analysis."
     if code == "record_csat":
         if ticket.state not in (TicketState.RESOLVED, TicketState.CLOSED):
             return "CSAT can be recorded once the ticket is resolved."
@@ -357,21 +363,35 @@ def ticket_resume(*, ticket: Ticket, actor, reason: str = "") -> Ticket:
 
 
 @transaction.atomic
-def ticket_resolve(*, ticket: Ticket, actor, summary: str) -> Ticket:
-    """Resolve with a summary of the solution (required)."""
+def ticket_resolve(
+    *, ticket: Ticket, actor, summary: str, customer_confirmed: bool | None = None
+) -> Ticket:
+    """Resolve with a summary and the customer's confirmation, or a recorded attempt to get it
+    (001 "Confirm resolution with customer"): True confirmed, False asked without answer.
+
+    An escalated ticket then owes a root-cause analysis within 48 hours (its RCA clock).
+    """
+    errors = {}
     summary = (summary or "").strip()
     if not summary:
+        errors["summary"] = ["Say how the issue was resolved."]
+    if customer_confirmed is None:
+        errors["customer_confirmed"] = [
+            "Confirm the resolution with the customer, or record that you asked."
+        ]
+    if errors:
         raise InvalidInput(
-            "A resolution summary is required.",
-            field_errors={"summary": ["Say how the issue was resolved."]},
+            "A resolution summary and the customer's confirmation (or attempt) are required.",
+            field_errors=errors,
         )
     return _run(
         ticket,
         actor,
         "resolve",
-        "",
+        "customer confirmed" if customer_confirmed else "confirmation requested",
         resolution_summary=summary,
         resolved_at=timezone.now(),
+        customer_confirmed=customer_confirmed,
     )
 
 
@@ -383,8 +403,39 @@ def ticket_reopen(*, ticket: Ticket, actor, reason: str) -> Ticket:
 
 
 @transaction.atomic
-def ticket_close(*, ticket: Ticket, actor, reason: str = "") -> Ticket:
-    return _run(ticket, actor, "close", reason, closed_at=timezone.now())
+def ticket_close(
+    *,
+    ticket: Ticket,
+    actor,
+    reason: str = "",
+    resolved_by_specialist: bool | None = None,
+    first_level_possible: bool | None = None,
+) -> Ticket:
+    """Close; an escalated ticket records the outcome 003 asks to track (Post-Escalation)."""
+    locked = _lock(ticket)
+    if locked.tier > Tier.L1 and None in (resolved_by_specialist, first_level_possible):
+        errors = {
+            f: ["Answer this for an escalated ticket."]
+            for f, v in (
+                ("resolved_by_specialist", resolved_by_specialist),
+                ("first_level_possible", first_level_possible),
+            )
+            if v is None
+        }
+        raise InvalidInput(
+            "Record whether the specialised team resolved it and whether the first level "
+            "could have.",
+            field_errors=errors,
+        )
+    return _run(
+        locked,
+        actor,
+        "close",
+        reason,
+        closed_at=timezone.now(),
+        resolved_by_specialist=resolved_by_specialist,
+        first_level_possible=first_level_possible,
+    )
 
 
 @transaction.atomic
@@ -452,3 +503,40 @@ def customer_document_verification(*, request, actor) -> Customer | None:
     customer.save(update_fields=fields or None)
     del customer._change_reason
     return customer
+
+
+@transaction.atomic
+def ticket_record_rca(
+    *,
+    ticket: Ticket,
+    actor,
+    root_cause: str,
+    preventive_actions: str,
+    knowledge_base_updated: bool,
+    contributing_factors: str = "",
+) -> Ticket:
+    """Document the root cause of a resolved escalation (001 RCA template); stops its clock."""
+    from ..models import RootCauseAnalysis
+
+    errors = {
+        f: ["Required."]
+        for f, v in (("root_cause", root_cause), ("preventive_actions", preventive_actions))
+        if not (v or "").strip()
+    }
+    if errors:
+        raise InvalidInput("Give the root cause and the preventive actions.", field_errors=errors)
+    locked = _lock(ticket)
+    _check(locked, actor, "record_rca")
+    rca = RootCauseAnalysis(
+        ticket=locked,
+        root_cause=root_cause.strip(),
+        contributing_factors=(contributing_factors or "").strip(),
+        preventive_actions=preventive_actions.strip(),
+        knowledge_base_updated=knowledge_base_updated,
+        completed_by=actor,
+    )
+    rca._history_user = actor
+    rca.save()
+    clocks.rca_documented(locked, rca.completed_at)
+    _save(locked, actor, "record_rca", [])
+    return locked

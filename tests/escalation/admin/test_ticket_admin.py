@@ -89,8 +89,13 @@ def test_buttons_walk_a_ticket_through_its_lifecycle(client_as, make_ticket, age
     client.post(act_url(ticket, "escalate"), escalate_form(ticket, reason="Needs DB access"))
     client = client_as(senior)
     client.post(act_url(ticket, "accept_escalation"), {"reason": ""})
-    client.post(act_url(ticket, "resolve"), {"summary": "Rebuilt the index"})
-    client.post(act_url(ticket, "close"), {"reason": ""})
+    client.post(
+        act_url(ticket, "resolve"), {"summary": "Rebuilt the index", "customer_confirmed": "yes"}
+    )
+    client.post(
+        act_url(ticket, "close"),
+        {"reason": "", "resolved_by_specialist": "yes", "first_level_possible": "no"},
+    )
     ticket.refresh_from_db()
     assert ticket.state == TicketState.CLOSED and ticket.owner == senior
     history = client_as(lead).get(reverse("admin:escalation_ticket_history", args=[ticket.pk]))

@@ -66,8 +66,12 @@ def test_full_lifecycle_records_every_state_with_user_and_reason(make_ticket, ag
     assert (ticket.state, ticket.owner) == (TicketState.OPEN, senior)
     ticket = services.ticket_wait_on_customer(ticket=ticket, actor=senior, reason="Need logs")
     ticket = services.ticket_resume(ticket=ticket, actor=senior, reason="Logs received")
-    ticket = services.ticket_resolve(ticket=ticket, actor=senior, summary="Re-indexed the sync")
-    ticket = services.ticket_close(ticket=ticket, actor=senior)
+    ticket = services.ticket_resolve(
+        ticket=ticket, actor=senior, summary="Re-indexed the sync", customer_confirmed=True
+    )
+    ticket = services.ticket_close(
+        ticket=ticket, actor=senior, resolved_by_specialist=True, first_level_possible=False
+    )
     assert ticket.closed_at is not None and ticket.resolved_at is not None
 
     assert states(ticket) == [
@@ -110,7 +114,7 @@ def test_open_records_first_response_once(make_ticket, agent):
 def test_illegal_transition_is_refused_and_changes_nothing(make_ticket, agent):
     ticket = make_ticket()  # still new
     with pytest.raises(TransitionRefused, match="is new: it cannot be resolved now"):
-        services.ticket_resolve(ticket=ticket, actor=agent, summary="done")
+        services.ticket_resolve(ticket=ticket, actor=agent, summary="done", customer_confirmed=True)
     ticket.refresh_from_db()
     assert ticket.state == TicketState.NEW
     assert ticket.history.count() == 1
@@ -118,8 +122,8 @@ def test_illegal_transition_is_refused_and_changes_nothing(make_ticket, agent):
 
 def test_resolving_without_a_summary_is_refused(make_ticket, agent):
     ticket = make_ticket(state="open")
-    with pytest.raises(InvalidInput, match="resolution summary is required"):
-        services.ticket_resolve(ticket=ticket, actor=agent, summary="  ")
+    with pytest.raises(InvalidInput, match="resolution summary and the customer.s confirmation"):
+        services.ticket_resolve(ticket=ticket, actor=agent, summary="  ", customer_confirmed=True)
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.OPEN
 
 
@@ -189,7 +193,9 @@ def test_csat_is_recorded_after_resolution_only_and_within_1_to_5(make_ticket, a
     ticket = make_ticket(state="open")
     with pytest.raises(PermissionRefused, match="once the ticket is resolved"):
         services.ticket_record_csat(ticket=ticket, actor=agent, score=4)
-    ticket = services.ticket_resolve(ticket=ticket, actor=agent, summary="ok")
+    ticket = services.ticket_resolve(
+        ticket=ticket, actor=agent, summary="ok", customer_confirmed=True
+    )
     with pytest.raises(InvalidInput):
         services.ticket_record_csat(ticket=ticket, actor=agent, score=6)
     assert services.ticket_record_csat(ticket=ticket, actor=agent, score=2).csat == 2

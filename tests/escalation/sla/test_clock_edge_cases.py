@@ -56,10 +56,10 @@ def test_reopening_stops_the_rca_clock_so_a_second_resolve_has_one(make_ticket, 
             handoff=full_handoff(ticket), ticket=ticket, actor=agent, to_tier=2, reason="DB"
         )
         services.ticket_accept_escalation(ticket=ticket, actor=senior)
-        services.ticket_resolve(ticket=ticket, actor=senior, summary="a")
+        services.ticket_resolve(ticket=ticket, actor=senior, summary="a", customer_confirmed=True)
         services.ticket_reopen(ticket=ticket, actor=senior, reason="not fixed")
         assert running(ticket, ClockKind.RCA) == []
-        services.ticket_resolve(ticket=ticket, actor=senior, summary="b")
+        services.ticket_resolve(ticket=ticket, actor=senior, summary="b", customer_confirmed=True)
     assert len(running(ticket, ClockKind.RCA)) == 1
     assert (
         Timer.objects.filter(subject_id=ticket.pk, kind="rca.breach", fired_at__isnull=True).count()

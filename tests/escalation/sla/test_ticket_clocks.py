@@ -150,7 +150,9 @@ def test_waiting_on_customer_pauses_and_extends_the_deadline_by_the_paused_busin
     pause = resolution.pauses.get()
     assert pause.reason == "waiting_on_customer" and pause.ended_at == ny(2026, 11, 3, 12)
     with at(ny(2026, 11, 4, 9)):
-        ticket = services.ticket_resolve(ticket=ticket, actor=agent, summary="Fixed")
+        ticket = services.ticket_resolve(
+            ticket=ticket, actor=agent, summary="Fixed", customer_confirmed=True
+        )
     resolution.refresh_from_db()
     assert resolution.met is True
     # Business time counted: Mon 10-12 (2 h) + Tue 12-18 (6 h) + Wed 9-9 (0) = 8 h.
@@ -287,7 +289,9 @@ def test_001_resolving_an_escalated_ticket_starts_the_48_hour_rca_clock(
         )
         services.ticket_accept_escalation(ticket=ticket, actor=senior)
     with at(ny(2026, 11, 6, 17)):  # Friday
-        services.ticket_resolve(ticket=ticket, actor=senior, summary="Patched")
+        services.ticket_resolve(
+            ticket=ticket, actor=senior, summary="Patched", customer_confirmed=True
+        )
     assert clock(ticket, ClockKind.RCA).due_at == ny(2026, 11, 8, 17)  # 48 h, weekend counts
     sweep_at(ny(2026, 11, 8, 17))
     assert sorted(r for _, r in outbox(ticket, "rca:1:breach")) == [
