@@ -25,6 +25,8 @@ from .models import (
     Customer,
     DepartmentRequest,
     Escalation,
+    IncidentState,
+    MajorIncident,
     SlaStatus,
     Ticket,
 )
@@ -44,6 +46,9 @@ from .services import (
     department_request_answer,
     department_request_cancel,
     department_request_close,
+    incident_advance,
+    incident_declare,
+    incident_link_tickets,
     refusal,
     template_render,
     ticket_create,
@@ -241,6 +246,39 @@ class TicketAdmin(AuditedAdmin):
     show_full_result_count = False
     list_per_page = 50
     change_form_template = "admin/escalation/ticket/change_form.html"
+    actions = ["link_to_incident"]
+
+    def has_link_permission(self, request):
+        return request.user.has_perm("escalation.change_majorincident")
+
+    @admin.action(description="Link selected tickets to a major incident", permissions=["link"])
+    def link_to_incident(self, request, queryset):
+        """Pick a running incident, then link the tickets (holding message once per customer)."""
+        incidents = MajorIncident.objects.exclude(state=IncidentState.RESOLVED)
+        chosen = incidents.filter(pk=request.POST.get("incident") or 0).first()
+        if chosen is None:
+            return TemplateResponse(
+                request,
+                "admin/escalation/ticket/link_incident.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": "Link tickets to a major incident",
+                    "incidents": incidents,
+                    "tickets": queryset,
+                    "action": "link_to_incident",
+                },
+            )
+        try:
+            linked = incident_link_tickets(
+                incident=chosen, actor=request.user, tickets=list(queryset)
+            )
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, f"{linked} ticket(s) linked to {chosen}.")
+        return None
+
     readonly_on_change = [
         "timeline",
         "sla_clocks",
@@ -629,3 +667,127 @@ class DepartmentRequestAdmin(ReadOnlyRecordAdmin):
             "change_url": reverse("admin:escalation_departmentrequest_change", args=[obj.pk]),
         }
         return TemplateResponse(request, "admin/escalation/ticket/action.html", context)
+
+
+@admin.register(MajorIncident)
+class MajorIncidentAdmin(AuditedAdmin):
+    list_display = [
+        "__str__",
+        "affected_service",
+        "state",
+        "declared_by",
+        "declared_at",
+        "ticket_count",
+        "customer_count",
+    ]
+    list_filter = ["state"]
+    fields = ["title", "affected_service", "holding_message"]
+    change_form_template = "admin/escalation/majorincident/change_form.html"
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("declared_by")
+            .annotate(
+                n_tickets=Count("tickets", distinct=True),
+                n_customers=Count("tickets__customer", distinct=True),
+            )
+        )
+
+    @admin.display(description="tickets", ordering="n_tickets")
+    def ticket_count(self, obj):
+        return obj.n_tickets
+
+    @admin.display(description="affected customers", ordering="n_customers")
+    def customer_count(self, obj):
+        return obj.n_customers
+
+    def get_changeform_initial_data(self, request):
+        template = CommunicationTemplate.objects.filter(code="major-incident-holding").first()
+        return {"holding_message": template.body if template else ""}
+
+    def get_readonly_fields(self, request, obj=None):
+        return (
+            ["title", "affected_service", "holding_message", "state", "resolution_message"]
+            if obj
+            else []
+        )
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "state", "resolution_message"] if obj else self.fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        try:
+            created = incident_declare(
+                actor=request.user, **{f: form.cleaned_data[f] for f in self.fields}
+            )
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            obj.pk = created.pk
+            obj._state.adding = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/step/<slug:step>/",
+                self.admin_site.admin_view(self.step_view),
+                name="escalation_majorincident_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def step_view(self, request, object_id, step):
+        from django import forms
+
+        incident = self.get_object(request, unquote(object_id))
+        if incident is None or step not in ("identify", "monitor", "resolve"):
+            raise Http404("No such incident or step.")
+        if not request.user.has_perm("escalation.change_majorincident"):
+            raise PermissionDenied
+        fields = (
+            {
+                "message": forms.CharField(
+                    label="Message to every linked customer",
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                )
+            }
+            if step == "resolve"
+            else {}
+        )
+        form = type("StepForm", (forms.Form,), fields)(request.POST or None)
+        change_url = reverse("admin:escalation_majorincident_change", args=[incident.pk])
+        if request.method == "POST" and form.is_valid():
+            try:
+                incident_advance(
+                    incident=incident,
+                    actor=request.user,
+                    step=step,
+                    message=form.cleaned_data.get("message", ""),
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, f"{incident}: {step} recorded.")
+                return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/escalation/ticket/action.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": incident,
+                "title": f"{step.capitalize()}: {incident}",
+                "form": form,
+                "action": {"label": step.capitalize()},
+                "change_url": change_url,
+            },
+        )

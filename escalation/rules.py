@@ -32,12 +32,19 @@ REPEATED_CONTACT_LIMIT = 3  # 001: customer responded 3+ times without resolutio
 COMPLAINT_LIMIT = 3  # 003: complained 3+ times in one conversation
 REPEAT_ESCALATIONS = 3  # 003: same customer escalates 3+ times in 30 days
 REPEAT_WINDOW = timedelta(days=30)
+INCIDENT_WATCH_CUSTOMERS = 3  # 003: "Multiple customers reporting same issue"
+INCIDENT_WATCH_WINDOW = timedelta(minutes=30)
 LOW_CSAT = 3  # 001: customer satisfaction rating < 3
 
 
 def department_email(code: str) -> str | None:
     department = Department.objects.filter(code=code).prefetch_related("channels").first()
     return email_of(department) if department else None
+
+
+def department_chats(code: str) -> list[str]:
+    department = Department.objects.filter(code=code).prefetch_related("channels").first()
+    return [c.value for c in department.channels.all() if c.kind == "chat"] if department else []
 
 
 def _already(ticket: Ticket, trigger: str) -> bool:
@@ -230,4 +237,38 @@ def rule_repeat_escalations(ticket: Ticket) -> bool:
             subject=f"Case review requested: {customer.name}",
             body=summary,
         )
+    return True
+
+
+def rule_possible_incident(ticket: Ticket) -> bool:
+    """003 Major Incident: several customers report the same category in a short window and
+    no incident is running -> leads and the incidents team are alerted, once per cluster.
+    """
+    from .models import IncidentState, MajorIncident
+
+    since = timezone.now() - INCIDENT_WATCH_WINDOW
+    recent = Ticket.objects.filter(category_id=ticket.category_id, created_at__gte=since)
+    customers = recent.values("customer_id").distinct().count()
+    if customers < INCIDENT_WATCH_CUSTOMERS:
+        return False
+    if (
+        MajorIncident.objects.exclude(state=IncidentState.RESOLVED)
+        .filter(tickets__category_id=ticket.category_id)
+        .exists()
+    ):
+        return False
+    first = recent.order_by("pk").values_list("pk", flat=True).first()
+    body = (
+        f"{customers} customers reported '{ticket.category}' in the last "
+        f"{int(INCIDENT_WATCH_WINDOW.total_seconds() // 60)} minutes. Check the status "
+        "page and declare a major incident if this is an outage."
+    )
+    for recipient in [*notify.lead_emails(), department_email("incidents")]:
+        if recipient:
+            outbox_enqueue(
+                event_key=f"incident-watch:{ticket.category_id}:{first}",
+                recipient=recipient,
+                subject=f"Possible incident: {ticket.category}",
+                body=body,
+            )
     return True

@@ -19,6 +19,7 @@ from .handoffs import (
     EscalationType,
     Trigger,
 )
+from .incidents import IncidentState, MajorIncident
 from .resolution import RootCauseAnalysis
 from .tickets import (
     ACTIVE_STATES,
@@ -37,6 +38,8 @@ from .tickets import (
 )
 
 __all__ = [
+    "IncidentState",
+    "MajorIncident",
     "RootCauseAnalysis",
     "AUTOMATIC_TRIGGERS",
     "PLACEHOLDERS",

@@ -249,6 +249,13 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     )
     csat = models.PositiveSmallIntegerField("CSAT", null=True, blank=True)
     churn_risk = models.BooleanField("churn risk", default=False)
+    incident = models.ForeignKey(
+        "escalation.MajorIncident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
     # The outcome 003 asks to track when an escalated ticket closes.
     resolved_by_specialist = models.BooleanField(
         "resolved by the specialised team", null=True, blank=True

@@ -16,6 +16,7 @@ from .handoffs import (
     ticket_escalate,
     ticket_return_escalation,
 )
+from .incidents import incident_advance, incident_declare, incident_link_tickets
 from .tickets import (
     EDITABLE_FIELDS,
     LEAD_PERMISSION,
@@ -69,6 +70,9 @@ __all__ = [
 ]
 
 __all__ += [
+    "incident_advance",
+    "incident_declare",
+    "incident_link_tickets",
     "communication_log",
     "department_request_acknowledge",
     "department_request_answer",

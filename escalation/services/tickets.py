@@ -273,6 +273,7 @@ def ticket_create(
 
         rules.rule_media_customer(ticket)
         rules.rule_vip_account(ticket)
+        rules.rule_possible_incident(ticket)
     return ticket
 
 

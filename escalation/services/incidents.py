@@ -1,0 +1,162 @@
+"""Major incidents: declare, link tickets, tell every customer once, resolve (003)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import can_proceed
+
+from core.errors import InvalidInput, PermissionRefused, TransitionRefused
+from core.services import Outgoing, outbox_enqueue_many
+
+from .. import rules
+from ..models import (
+    IncidentState,
+    MajorIncident,
+    Ticket,
+    render_template,
+    template_placeholders,
+)
+from .communications import communication_log
+
+DECLARE = "escalation.add_majorincident"
+HOLDING_PLACEHOLDERS = {"customer_name", "ticket_reference"}
+RUN = "escalation.change_majorincident"
+
+
+def _save(incident: MajorIncident, actor, reason: str) -> None:
+    incident._history_user = actor
+    incident._change_reason = reason[:2000]
+    incident.save()
+    del incident._change_reason
+
+
+@transaction.atomic
+def incident_declare(
+    *, actor, title: str, affected_service: str, holding_message: str
+) -> MajorIncident:
+    """A lead declares an incident; the incidents team is alerted by mail and chat."""
+    if not actor.has_perm(DECLARE):
+        raise PermissionRefused("Only leads declare major incidents.")
+    fields = {
+        "title": title,
+        "affected_service": affected_service,
+        "holding_message": holding_message,
+    }
+    errors = {
+        f: [f"The {f.replace('_', ' ')} is required."]
+        for f, v in fields.items()
+        if not (v or "").strip()
+    }
+    unknown = template_placeholders(holding_message) - HOLDING_PLACEHOLDERS
+    if unknown:
+        errors["holding_message"] = [
+            "Only {customer_name} and {ticket_reference} can be filled in here, not "
+            + ", ".join("{" + u + "}" for u in sorted(unknown))
+            + "."
+        ]
+    if errors:
+        raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
+    incident = MajorIncident(declared_by=actor, **{k: v.strip() for k, v in fields.items()})
+    _save(incident, actor, "declare")
+    recipients = [rules.department_email("incidents")] + rules.department_chats("incidents")
+    outbox_enqueue_many(
+        Outgoing(
+            event_key=f"incident:{incident.pk}:declared",
+            recipient=r,
+            channel="chat" if r.startswith("#") else "email",
+            subject=f"Major incident declared: {incident.title}",
+            body=f"{incident.affected_service}: {incident.title} (declared by {actor})",
+        )
+        for r in recipients
+        if r
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_link_tickets(*, incident: MajorIncident, actor, tickets) -> int:
+    """Link tickets; each newly linked customer gets the holding message once (on the
+    ticket's timeline too). Returns how many tickets were linked.
+    """
+    if not actor.has_perm(RUN):
+        raise PermissionRefused("Only leads link tickets to incidents.")
+    incident = MajorIncident.objects.select_for_update().get(pk=incident.pk)
+    if incident.state == IncidentState.RESOLVED:
+        raise TransitionRefused(f"{incident} is resolved: declare a new one.")
+    told = set(Ticket.objects.filter(incident=incident).values_list("customer_id", flat=True))
+    linked = 0
+    for ticket in (
+        Ticket.objects.select_for_update()
+        .filter(pk__in=[t.pk for t in tickets])
+        .exclude(incident=incident)
+        .select_related("customer")
+    ):
+        ticket.incident = incident
+        ticket._history_user = actor
+        ticket._change_reason = f"incident: linked to #{incident.pk}"
+        ticket.save(update_fields=["incident", "updated_at"])
+        del ticket._change_reason
+        linked += 1
+        if ticket.customer_id not in told and ticket.is_active:
+            told.add(ticket.customer_id)
+            body = render_template(
+                incident.holding_message,
+                {"customer_name": ticket.customer.name, "ticket_reference": ticket.reference},
+            )
+            communication_log(
+                ticket=ticket, actor=actor, direction="outbound", channel="email", body=body
+            )
+            outbox_enqueue_many(
+                [
+                    Outgoing(
+                        event_key=f"incident:{incident.pk}:holding:{ticket.customer_id}",
+                        recipient=ticket.customer.email,
+                        subject=f"We're aware of an issue affecting {incident.affected_service}",
+                        body=body,
+                    )
+                ]
+            )
+    return linked
+
+
+@transaction.atomic
+def incident_advance(
+    *, incident: MajorIncident, actor, step: str, message: str = ""
+) -> MajorIncident:
+    """Move to identified or monitoring; resolving tells every linked customer once."""
+    if not actor.has_perm(RUN):
+        raise PermissionRefused("Only leads run major incidents.")
+    if step not in ("identify", "monitor", "resolve"):
+        raise InvalidInput("Unknown step.")
+    incident = MajorIncident.objects.select_for_update().get(pk=incident.pk)
+    transition = getattr(incident, step)
+    if not can_proceed(transition):
+        raise TransitionRefused(
+            f"{incident} is {incident.get_state_display().lower()}: it cannot move to that step."
+        )
+    if step == "resolve" and not (message or "").strip():
+        raise InvalidInput(
+            "Write the message customers get now that it is resolved.",
+            field_errors={"message": ["Required."]},
+        )
+    transition()
+    if step == "resolve":
+        incident.resolved_at, incident.resolution_message = timezone.now(), message.strip()
+    _save(incident, actor, step)
+    if step == "resolve":
+        customers = {
+            t.customer_id: t
+            for t in Ticket.objects.filter(incident=incident).select_related("customer")
+        }
+        outbox_enqueue_many(
+            Outgoing(
+                event_key=f"incident:{incident.pk}:resolved:{cid}",
+                recipient=t.customer.email,
+                subject=f"Resolved: the issue affecting {incident.affected_service}",
+                body=render_template(
+                    incident.resolution_message,
+                    {"customer_name": t.customer.name, "ticket_reference": t.reference},
+                ),
+            )
+            for cid, t in customers.items()
+        )
+    return incident
