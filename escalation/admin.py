@@ -293,7 +293,12 @@ class TicketAdmin(AuditedAdmin):
         "resolved_at",
         "closed_at",
         "resolution_summary",
+        "customer_confirmed",
         "csat",
+        "resolved_by_specialist",
+        "first_level_possible",
+        "churn_risk",
+        "incident",
     ]
 
     # --- list ---------------------------------------------------------------------
@@ -396,6 +401,14 @@ class TicketAdmin(AuditedAdmin):
     def get_search_results(self, request, queryset, search_term):
         return ticket_search(queryset, search_term), False
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        for flag in ("can_add_related", "can_change_related", "can_delete_related"):
+            if hasattr(widget, flag):  # edit categories and customers on their own pages
+                setattr(widget, flag, False)
+        return field
+
     # --- add and edit ---------------------------------------------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -416,7 +429,7 @@ class TicketAdmin(AuditedAdmin):
             ("SLA", {"fields": ["sla_clocks"]}),
             ("Routing", {"fields": ["routing_now"]}),
             (
-                "Timeline",
+                "Dates and outcome",
                 {
                     "fields": [
                         "created_at",
@@ -424,7 +437,12 @@ class TicketAdmin(AuditedAdmin):
                         "resolved_at",
                         "closed_at",
                         "resolution_summary",
+                        "customer_confirmed",
                         "csat",
+                        "resolved_by_specialist",
+                        "first_level_possible",
+                        "churn_risk",
+                        "incident",
                     ]
                 },
             ),
