@@ -401,8 +401,8 @@ class TicketAdmin(AuditedAdmin):
     def get_search_results(self, request, queryset, search_term):
         return ticket_search(queryset, search_term), False
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
         widget = getattr(field, "widget", None)
         for flag in ("can_add_related", "can_change_related", "can_delete_related"):
             if hasattr(widget, flag):  # edit categories and customers on their own pages

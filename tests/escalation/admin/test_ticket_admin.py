@@ -256,3 +256,11 @@ def test_another_agent_cannot_edit_someone_elses_ticket(client_as, make_ticket, 
     assert response.status_code == 200
     assert "Only the owner" in response.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).subject == "Sync stopped"
+
+
+def test_the_ticket_form_offers_no_shortcuts_to_edit_or_delete_its_category(
+    client_as, make_ticket, lead
+):
+    ticket = make_ticket(state="open")
+    page = client_as(lead).get(change_url(ticket)).content.decode()
+    assert 'id="delete_id_category"' not in page and 'id="change_id_category"' not in page
