@@ -25,8 +25,21 @@ class AuditedAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class ReadOnlyAdminMixin:
+    """Records only services write: the admin lists, filters and shows them, nothing more."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(AuditedAdmin):
+class OutboxMessageAdmin(ReadOnlyAdminMixin, AuditedAdmin):
     list_display = [
         "created_at",
         "channel",
@@ -43,15 +56,6 @@ class OutboxMessageAdmin(AuditedAdmin):
     show_full_result_count = False
     actions = ["resend_selected"]
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_resend_permission(self, request):
         return request.user.has_perm("core.resend_outboxmessage")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from core.admin import AuditedAdmin
+from core.admin import AuditedAdmin, ReadOnlyAdminMixin
 from core.errors import ApplicationError
 from sla.selectors import clocks_for
 from verification.forms import StartForm
@@ -145,7 +145,7 @@ class CustomerAdmin(AuditedAdmin):
             "button": "Start verification",
             "change_url": reverse("admin:escalation_customer_change", args=[customer.pk]),
         }
-        return TemplateResponse(request, "admin/verification/action.html", context)
+        return TemplateResponse(request, "admin/action_form.html", context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "success_manager":
@@ -552,20 +552,11 @@ class TicketAdmin(AuditedAdmin):
             "change_url": change_url,
             "templates": templates,
         }
-        return TemplateResponse(request, "admin/escalation/ticket/action.html", context)
+        return TemplateResponse(request, "admin/action_form.html", context)
 
 
-class ReadOnlyRecordAdmin(AuditedAdmin):
-    """Records written by services only; the admin lists, filters and shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyRecordAdmin(ReadOnlyAdminMixin, AuditedAdmin):
+    pass
 
 
 @admin.register(Escalation)
@@ -684,7 +675,7 @@ class DepartmentRequestAdmin(ReadOnlyRecordAdmin):
             "action": {"label": step.capitalize()},
             "change_url": reverse("admin:escalation_departmentrequest_change", args=[obj.pk]),
         }
-        return TemplateResponse(request, "admin/escalation/ticket/action.html", context)
+        return TemplateResponse(request, "admin/action_form.html", context)
 
 
 @admin.register(MajorIncident)
@@ -798,7 +789,7 @@ class MajorIncidentAdmin(AuditedAdmin):
                 return HttpResponseRedirect(change_url)
         return TemplateResponse(
             request,
-            "admin/escalation/ticket/action.html",
+            "admin/action_form.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,

@@ -51,14 +51,23 @@ def _already(ticket: Ticket, trigger: str) -> bool:
     return Escalation.objects.filter(ticket=ticket, trigger=trigger).exists()
 
 
-def _escalate(ticket: Ticket, trigger: str, why: str) -> bool:
-    """Move the ticket up one tier for a rule, once; False when it cannot move now."""
+def escalate_automatically(
+    ticket: Ticket,
+    trigger: str,
+    why: str,
+    *,
+    from_states=(TicketState.NEW, TicketState.OPEN),
+    once: bool = True,
+) -> bool:
+    """Move the ticket up one tier for an automatic rule (as the system actor); False when it
+    cannot move now. `once`: a rule that already escalated this ticket does not again.
+    """
     from .services import ticket_escalate
 
     if (
-        ticket.state not in (TicketState.NEW, TicketState.OPEN)
+        ticket.state not in from_states
         or ticket.tier >= Tier.L4
-        or _already(ticket, trigger)
+        or (once and _already(ticket, trigger))
     ):
         return False
     try:
@@ -80,7 +89,7 @@ def rule_customer_wrote_three_times(ticket: Ticket) -> bool:
     inbound = ticket.communications.filter(direction=Direction.INBOUND).count()
     if inbound < REPEATED_CONTACT_LIMIT or ticket.state == TicketState.RESOLVED:
         return False
-    return _escalate(
+    return escalate_automatically(
         ticket,
         Trigger.AUTO_REPEATED_CONTACT,
         f"the customer wrote {inbound} times without resolution",
@@ -115,7 +124,7 @@ def rule_frustrated_customer(ticket: Ticket, message: Communication) -> bool:
         fields.append("priority")
     if fields:
         Ticket.objects.filter(pk=ticket.pk).update(priority=ticket.priority)
-    escalated = _escalate(ticket, Trigger.AUTO_FRUSTRATED, why)
+    escalated = escalate_automatically(ticket, Trigger.AUTO_FRUSTRATED, why)
     notify.notify(
         ticket,
         "frustrated",
@@ -176,7 +185,7 @@ def rule_vip_account(ticket: Ticket) -> bool:
         )
     if not customer.is_vip:
         return False
-    return _escalate(ticket, Trigger.AUTO_VIP, "VIP account")
+    return escalate_automatically(ticket, Trigger.AUTO_VIP, "VIP account")
 
 
 def rule_media_customer(ticket: Ticket) -> bool:

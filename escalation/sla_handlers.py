@@ -7,9 +7,7 @@ owner and leads and copy an enterprise/VIP customer's CSM; the time-based rules 
 
 from datetime import datetime
 
-from core.actors import system_user
 from core.choices import Priority, Tier
-from core.errors import ApplicationError
 from core.services import outbox_enqueue_many
 from sla.models import ClockKind, SlaSettings, Timer
 from sla.registry import register
@@ -95,21 +93,12 @@ def on_breaches(timers: list[Timer], now: datetime) -> None:
 
 
 def _escalate_automatically(ticket: Ticket, timer: Timer, why: str, trigger: str) -> bool:
-    from .models import EscalationType
-    from .services import ticket_escalate
+    """Time-based rules move an open ticket up each time their clock runs out (not once)."""
+    from .rules import escalate_automatically
 
-    if ticket.state != TicketState.OPEN or ticket.tier >= Tier.L4:
-        return False
-    try:
-        ticket_escalate(
-            ticket=ticket,
-            actor=system_user(),
-            to_tier=ticket.tier + 1,
-            reason=f"automatic: {why}",
-            escalation_type=EscalationType.HIERARCHICAL,
-            trigger=trigger,
-        )
-    except ApplicationError:
+    if not escalate_automatically(
+        ticket, trigger, why, from_states=(TicketState.OPEN,), once=False
+    ):
         return False
     # ticket_escalate told the receiving tier (and the CSM); the owner hears why.
     notify.notify(

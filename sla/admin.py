@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
-from core.admin import AuditedAdmin
+from core.admin import AuditedAdmin, ReadOnlyAdminMixin
 from core.errors import ApplicationError
 
 from .models import (
@@ -123,17 +123,8 @@ class SlaSettingsAdmin(AuditedAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Machine-kept records: visible to leads and auditors, written only by services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Machine-kept records (no history of their own): visible to leads and auditors."""
 
 
 @admin.register(Clock)

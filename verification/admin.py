@@ -124,11 +124,12 @@ class RequestAdminBase(AuditedAdmin):
             "title": title,
             "form": form,
             "button": button,
+            "secret_warning": True,
             "change_url": reverse(
                 f"admin:verification_{self.opts.model_name}_change", args=[obj.pk]
             ),
         }
-        return TemplateResponse(request, "admin/verification/action.html", context)
+        return TemplateResponse(request, "admin/action_form.html", context)
 
     def _get(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))

@@ -24,6 +24,17 @@ def _lock_request(request: DepartmentRequest) -> DepartmentRequest:
     )
 
 
+def _resume_when_nothing_pending(ticket: Ticket, why: str) -> Ticket:
+    """Back to its owner once no request to a department is pending (whoever recorded it)."""
+    ticket = _lock(ticket)
+    pending = ticket.department_requests.filter(
+        state__in=[DepartmentRequestState.OPEN, DepartmentRequestState.ACKNOWLEDGED]
+    ).exists()
+    if ticket.state == TicketState.WAITING_ON_DEPARTMENT and not pending:
+        ticket = _run(ticket, system_user(), "resume", why)
+    return ticket
+
+
 def _move(request: DepartmentRequest, method: str, actor, reason: str, **changes) -> None:
     transition = getattr(request, method)
     if not can_proceed(transition):
@@ -133,15 +144,9 @@ def department_request_answer(
     answer = _required(answer, "The department's answer")
     request = _lock_request(request)
     _move(request, "record_answer", actor, "", answer=answer, answered_at=timezone.now())
-    ticket = _lock(request.ticket)
-    still_waiting = ticket.department_requests.filter(
-        state__in=[DepartmentRequestState.OPEN, DepartmentRequestState.ACKNOWLEDGED]
-    ).exists()
-    if ticket.state == TicketState.WAITING_ON_DEPARTMENT and not still_waiting:
-        # Back to its owner automatically, whoever recorded the answer.
-        ticket = _run(
-            ticket, system_user(), "resume", f"{request.department} answered (recorded by {actor})"
-        )
+    ticket = _resume_when_nothing_pending(
+        request.ticket, f"{request.department} answered (recorded by {actor})"
+    )
     notifications.notify(
         ticket,
         f"department-request:{request.pk}:answered",
@@ -166,12 +171,7 @@ def department_request_cancel(
     reason = _required(reason, "The reason for cancelling")
     request = _lock_request(request)
     _move(request, "cancel", actor, reason, closed_at=timezone.now())
-    ticket = _lock(request.ticket)
-    still_waiting = ticket.department_requests.filter(
-        state__in=[DepartmentRequestState.OPEN, DepartmentRequestState.ACKNOWLEDGED]
-    ).exists()
-    if ticket.state == TicketState.WAITING_ON_DEPARTMENT and not still_waiting:
-        _run(
-            ticket, system_user(), "resume", f"request to {request.department} cancelled by {actor}"
-        )
+    _resume_when_nothing_pending(
+        request.ticket, f"request to {request.department} cancelled by {actor}"
+    )
     return request
