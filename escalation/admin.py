@@ -1,5 +1,6 @@
 """The leads' admin: thin hooks; every write goes through escalation.services."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -49,6 +50,7 @@ from .services import (
     incident_advance,
     incident_declare,
     incident_link_tickets,
+    incident_message_problem,
     refusal,
     template_render,
     ticket_create,
@@ -255,7 +257,8 @@ class TicketAdmin(AuditedAdmin):
     def link_to_incident(self, request, queryset):
         """Pick a running incident, then link the tickets (holding message once per customer)."""
         incidents = MajorIncident.objects.exclude(state=IncidentState.RESOLVED)
-        chosen = incidents.filter(pk=request.POST.get("incident") or 0).first()
+        picked = request.POST.get("incident", "")
+        chosen = incidents.filter(pk=int(picked)).first() if picked.isdigit() else None
         if chosen is None:
             return TemplateResponse(
                 request,
@@ -644,12 +647,14 @@ class DepartmentRequestAdmin(ReadOnlyRecordAdmin):
         if not request.user.has_perm("escalation.change_ticket"):
             raise PermissionDenied
         service, field, label, required = self.STEPS[step]
-        from django import forms
-
         fields = (
             {
                 field: forms.CharField(
-                    label=label, required=required, widget=forms.Textarea(attrs={"rows": 3})
+                    label=label,
+                    required=required,
+                    # the reference column holds 100 characters; answers are free text
+                    max_length=100 if field == "external_reference" else None,
+                    widget=forms.Textarea(attrs={"rows": 3}),
                 )
             }
             if field
@@ -678,8 +683,22 @@ class DepartmentRequestAdmin(ReadOnlyRecordAdmin):
         return TemplateResponse(request, "admin/action_form.html", context)
 
 
+class MajorIncidentForm(forms.ModelForm):
+    class Meta:
+        model = MajorIncident
+        fields = ["title", "affected_service", "holding_message"]
+
+    def clean_holding_message(self):
+        text = self.cleaned_data["holding_message"]
+        problem = incident_message_problem(text)
+        if problem:
+            raise forms.ValidationError(problem)
+        return text
+
+
 @admin.register(MajorIncident)
 class MajorIncidentAdmin(AuditedAdmin):
+    form = MajorIncidentForm
     list_display = [
         "__str__",
         "affected_service",
@@ -755,8 +774,6 @@ class MajorIncidentAdmin(AuditedAdmin):
         ]
 
     def step_view(self, request, object_id, step):
-        from django import forms
-
         incident = self.get_object(request, unquote(object_id))
         if incident is None or step not in ("identify", "monitor", "resolve"):
             raise Http404("No such incident or step.")

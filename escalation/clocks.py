@@ -106,7 +106,7 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
             warn=False,
             cycle=_next_cycle(ticket, ClockKind.ACKNOWLEDGEMENT),
         )
-    elif code == "accept_escalation":
+    elif code in ("accept_escalation", "return_escalation"):
         _stop(ticket, at, ClockKind.ACKNOWLEDGEMENT)
         sla.timers_cancel(subject=ticket, kinds=[ACK_FOLLOW_UP_TIMER])
         _start_tier_clock(ticket, at, targets(ticket))

@@ -153,7 +153,9 @@ class EscalateForm(ReasonRequiredForm):
         label="Summary", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     impact = forms.CharField(label="Impact (what is affected)", required=False)
-    ongoing_since = forms.CharField(label="How long has it been going on", required=False)
+    ongoing_since = forms.CharField(
+        label="How long has it been going on", required=False, max_length=100
+    )
     troubleshooting = forms.CharField(
         label="Troubleshooting steps taken",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -181,6 +183,8 @@ class EscalateForm(ReasonRequiredForm):
             "ongoing_since"
         ].initial = f"Since {timezone.localtime(ticket.created_at):%a %d %b %H:%M}"
         for code in ticket.category.required_info:
+            if code == HandoffInfo.VERIFICATION_DETAILS:
+                continue  # filled from the identity verification, never typed
             self.fields[f"info_{code}"] = forms.CharField(
                 label=HandoffInfo(code).label,
                 required=False,

@@ -14,6 +14,7 @@ from contacts.routing import email_of
 from core.actors import system_user
 from core.choices import PRIORITY_RANK, Priority, Tier
 from core.errors import ApplicationError
+from core.models import OutboxMessage
 from core.services import outbox_enqueue
 
 from . import notifications as notify
@@ -118,12 +119,9 @@ def rule_frustrated_customer(ticket: Ticket, message: Communication) -> bool:
     why = "frustrated customer: " + ", ".join(signs)
     if message.threatened_to_leave:
         mark_churn_risk(ticket, "threatened to leave in " + ticket.reference)
-    fields = []
     if PRIORITY_RANK[Priority(ticket.priority)] > PRIORITY_RANK[Priority.HIGH]:
-        ticket.priority = Priority.HIGH
-        fields.append("priority")
-    if fields:
-        Ticket.objects.filter(pk=ticket.pk).update(priority=ticket.priority)
+        raise_priority(ticket, Priority.HIGH, why)
+        ticket.refresh_from_db()
     escalated = escalate_automatically(ticket, Trigger.AUTO_FRUSTRATED, why)
     notify.notify(
         ticket,
@@ -135,9 +133,30 @@ def rule_frustrated_customer(ticket: Ticket, message: Communication) -> bool:
     return escalated
 
 
+def raise_priority(ticket: Ticket, priority: str, why: str) -> None:
+    """A rule raises the priority: re-target the SLA and say so in the ticket's history."""
+    from . import clocks
+    from .services.tickets import _lock, _save
+
+    locked = _lock(ticket)
+    locked.priority = priority
+    version = clocks.reapply(locked)
+    _save(
+        locked,
+        system_user(),
+        f"auto: priority {priority} ({why}), SLA v{version}",
+        ["priority", *clocks.SLA_FIELDS],
+    )
+
+
 def mark_churn_risk(ticket: Ticket, reason: str) -> None:
     """003 Churn Risk: mark the ticket (and customer) and alert Customer Success, once."""
-    Ticket.objects.filter(pk=ticket.pk).update(churn_risk=True)
+    from .services.tickets import _lock, _save
+
+    locked = _lock(ticket)
+    if not locked.churn_risk:
+        locked.churn_risk = True
+        _save(locked, system_user(), f"auto: churn risk ({reason})", ["churn_risk"])
     ticket.churn_risk = True
     customer = Customer.objects.select_for_update().get(pk=ticket.customer_id)
     if not customer.churn_risk:
@@ -221,13 +240,13 @@ def rule_repeat_escalations(ticket: Ticket) -> bool:
         .order_by("requested_at")
         .values_list("pk", "ticket_id")
     )
-    if len(recent) < REPEAT_ESCALATIONS:
-        return False
+    if len({t for _, t in recent}) < REPEAT_ESCALATIONS:
+        return False  # one ticket climbing several tiers is one escalated issue
     customer = Customer.objects.select_for_update().get(pk=ticket.customer_id)
     window = recent[0][0]  # one alert per run of escalations: keyed by its first one
     tickets = sorted({t for _, t in recent})
     summary = (
-        f"{customer.name} escalated {len(recent)} times in 30 days "
+        f"{customer.name} escalated {len({t for _, t in recent})} tickets in 30 days "
         f"(tickets {', '.join(Ticket(pk=t).reference for t in tickets)}). "
         "Is there an underlying issue, a training need, or a poor fit?"
     )
@@ -266,6 +285,10 @@ def rule_possible_incident(ticket: Ticket) -> bool:
         .exists()
     ):
         return False
+    if OutboxMessage.objects.filter(
+        event_key__startswith=f"incident-watch:{ticket.category_id}:", created_at__gte=since
+    ).exists():
+        return False  # this cluster was reported already
     first = recent.order_by("pk").values_list("pk", flat=True).first()
     body = (
         f"{customers} customers reported '{ticket.category}' in the last "

@@ -17,7 +17,11 @@ class Entry:
 def ticket_timeline(ticket: Ticket, limit: int = 200) -> list[Entry]:
     """Newest first, in four queries whatever the length."""
     entries: list[Entry] = []
-    for c in Communication.objects.filter(ticket=ticket).select_related("author")[:limit]:
+    for c in (
+        Communication.objects.filter(ticket=ticket)
+        .select_related("author")
+        .order_by("-created_at")[:limit]
+    ):
         who = str(c.author) if c.author else ticket.customer.name
         flags = [
             label

@@ -53,6 +53,9 @@ class RequestAdminBase(AuditedAdmin):
     change_form_template = "admin/verification/change_form.html"
     show_full_result_count = False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("subject")
+
     def has_add_permission(self, request):
         return False  # requests start from the customer (or ticket) page
 

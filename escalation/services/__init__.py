@@ -17,6 +17,7 @@ from .handoffs import (
     ticket_return_escalation,
 )
 from .incidents import incident_advance, incident_declare, incident_link_tickets
+from .incidents import message_problem as incident_message_problem
 from .tickets import (
     EDITABLE_FIELDS,
     LEAD_PERMISSION,
@@ -73,6 +74,7 @@ __all__ += [
     "incident_advance",
     "incident_declare",
     "incident_link_tickets",
+    "incident_message_problem",
     "communication_log",
     "department_request_acknowledge",
     "department_request_answer",

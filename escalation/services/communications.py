@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from core.errors import InvalidInput
 
-from .. import clocks, rules
+from .. import clocks, notifications, rules
 from ..models import (
     Channel,
     Communication,
@@ -98,7 +98,16 @@ def communication_log(
         clocks.first_response_given(locked, now)
         clocks.customer_updated(locked, now)
     _save(locked, actor, f"contact: {direction} {channel}", fields)
-    if direction == Direction.INBOUND:
+    if direction == Direction.INBOUND and not locked.is_active:
+        # A reply after resolution: the owner decides whether to reopen (no automatic rules).
+        notifications.notify(
+            locked,
+            f"reply-after-resolution:{message.pk}",
+            [locked.owner.email],
+            "the customer replied after resolution",
+            message.body[:2000],
+        )
+    elif direction == Direction.INBOUND:
         if locked.state == TicketState.WAITING_ON_CUSTOMER:
             # 003: a customer reply resumes the paused clock automatically.
             locked = _run(locked, actor, "resume", "customer replied")

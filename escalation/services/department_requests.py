@@ -6,7 +6,6 @@ from django_fsm import can_proceed
 
 from contacts.models import ChannelKind
 from contacts.routing import email_of, route
-from core.actors import system_user
 from core.choices import Priority
 from core.errors import InvalidInput, TransitionRefused
 from core.services import outbox_enqueue
@@ -24,14 +23,14 @@ def _lock_request(request: DepartmentRequest) -> DepartmentRequest:
     )
 
 
-def _resume_when_nothing_pending(ticket: Ticket, why: str) -> Ticket:
+def _resume_when_nothing_pending(ticket: Ticket, actor, why: str) -> Ticket:
     """Back to its owner once no request to a department is pending (whoever recorded it)."""
     ticket = _lock(ticket)
     pending = ticket.department_requests.filter(
         state__in=[DepartmentRequestState.OPEN, DepartmentRequestState.ACKNOWLEDGED]
     ).exists()
     if ticket.state == TicketState.WAITING_ON_DEPARTMENT and not pending:
-        ticket = _run(ticket, system_user(), "resume", why)
+        ticket = _run(ticket, actor, "resume", why, on_behalf=True)
     return ticket
 
 
@@ -144,9 +143,7 @@ def department_request_answer(
     answer = _required(answer, "The department's answer")
     request = _lock_request(request)
     _move(request, "record_answer", actor, "", answer=answer, answered_at=timezone.now())
-    ticket = _resume_when_nothing_pending(
-        request.ticket, f"{request.department} answered (recorded by {actor})"
-    )
+    ticket = _resume_when_nothing_pending(request.ticket, actor, f"{request.department} answered")
     notifications.notify(
         ticket,
         f"department-request:{request.pk}:answered",
@@ -172,6 +169,6 @@ def department_request_cancel(
     request = _lock_request(request)
     _move(request, "cancel", actor, reason, closed_at=timezone.now())
     _resume_when_nothing_pending(
-        request.ticket, f"request to {request.department} cancelled by {actor}"
+        request.ticket, actor, f"request to {request.department} cancelled"
     )
     return request

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.choices import Priority, Tier
-from core.errors import InvalidInput
-from verification.services import missing_verification
+from core.errors import InvalidInput, PermissionRefused
+from verification.services import missing_verification, valid_verification
 
 from .. import notifications
 from ..models import (
@@ -53,11 +53,22 @@ def handoff_errors(ticket: Ticket, handoff: dict) -> dict[str, list[str]]:
     missing = [
         HandoffInfo(code).label
         for code in category.required_info
-        if not str(info.get(code) or "").strip()
+        if code != HandoffInfo.VERIFICATION_DETAILS and not str(info.get(code) or "").strip()
     ]
     if missing:
         errors["required_info"] = [f"Missing for '{category}': {', '.join(missing)}."]
     return errors
+
+
+def verification_summary(customer, level: str) -> str:
+    request = valid_verification(customer, level) if level != "none" else None
+    if request is None:
+        return "no identity verification required"
+    factors = ", ".join(f.get_kind_display().lower() for f in request.factors.filter(matched=True))
+    return (
+        f"verification #{request.pk}: {request.get_risk_level_display()} "
+        f"{request.get_state_display().lower()} ({factors})"
+    )
 
 
 def _summary(errors: dict[str, list[str]]) -> str:
@@ -98,6 +109,12 @@ def ticket_escalate(
     if trigger not in Trigger.values or escalation_type not in EscalationType.values:
         raise InvalidInput("Choose the escalation type and trigger from the lists.")
     handoff = {k: v for k, v in (handoff or {}).items() if k in HANDOFF_FIELDS}
+    handoff["required_info"] = dict(handoff.get("required_info") or {})
+    if HandoffInfo.VERIFICATION_DETAILS in locked.category.required_info:
+        # Never typed in (it could hold secrets): described from the verification itself.
+        handoff["required_info"][HandoffInfo.VERIFICATION_DETAILS] = verification_summary(
+            locked.customer, locked.category.verification_level
+        )
     handoff["why_escalating"] = reason  # the reason given is the "why escalating" item
     automatic = trigger in AUTOMATIC_TRIGGERS
     if automatic:
@@ -134,7 +151,7 @@ def ticket_escalate(
     return escalated
 
 
-def _pending(ticket: Ticket) -> Escalation:
+def _pending(ticket: Ticket, actor) -> Escalation:
     escalation = (
         Escalation.objects.select_for_update()
         .filter(ticket=ticket, state=EscalationState.REQUESTED)
@@ -143,6 +160,10 @@ def _pending(ticket: Ticket) -> Escalation:
     )
     if escalation is None:
         raise InvalidInput(f"{ticket.reference} has no escalation waiting for acceptance.")
+    if escalation.requested_by_id == actor.pk:
+        raise PermissionRefused(
+            "You asked for this escalation: someone at the next tier accepts or returns it."
+        )
     return escalation
 
 
@@ -151,7 +172,7 @@ def ticket_accept_escalation(*, ticket: Ticket, actor, reason: str = "") -> Tick
     """The receiving tier acknowledges the hand-off; the acceptor becomes the owner."""
     locked = _lock(ticket)
     _check(locked, actor, "accept_escalation")
-    escalation = _pending(locked)
+    escalation = _pending(locked, actor)
     escalation.accept()
     escalation.accepted_by, escalation.accepted_at = actor, timezone.now()
     _save_escalation(escalation, actor, "accept" + (f": {reason}" if reason else ""))
@@ -167,7 +188,7 @@ def ticket_return_escalation(*, ticket: Ticket, actor, reason: str) -> Ticket:
     reason = _required(reason, "The reason for returning it")
     locked = _lock(ticket)
     _check(locked, actor, "return_escalation")
-    escalation = _pending(locked)
+    escalation = _pending(locked, actor)
     escalation.send_back()
     escalation.returned_by, escalation.returned_at = actor, timezone.now()
     escalation.return_reason = reason

@@ -5,10 +5,12 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from core.errors import InvalidInput, PermissionRefused, TransitionRefused
+from core.models import OutboxMessage
 from core.services import Outgoing, outbox_enqueue_many
 
 from .. import rules
 from ..models import (
+    ACTIVE_STATES,
     IncidentState,
     MajorIncident,
     Ticket,
@@ -20,6 +22,20 @@ from .communications import communication_log
 DECLARE = "escalation.add_majorincident"
 HOLDING_PLACEHOLDERS = {"customer_name", "ticket_reference"}
 RUN = "escalation.change_majorincident"
+
+
+def message_problem(text: str) -> str | None:
+    """Why a holding or resolution message cannot go out (shared by the admin form)."""
+    if not (text or "").strip():
+        return "Write the message customers get."
+    unknown = template_placeholders(text) - HOLDING_PLACEHOLDERS
+    if unknown:
+        return (
+            "Only {customer_name} and {ticket_reference} can be filled in here, not "
+            + ", ".join("{" + u + "}" for u in sorted(unknown))
+            + "."
+        )
+    return None
 
 
 def _save(incident: MajorIncident, actor, reason: str) -> None:
@@ -44,15 +60,11 @@ def incident_declare(
     errors = {
         f: [f"The {f.replace('_', ' ')} is required."]
         for f, v in fields.items()
-        if not (v or "").strip()
+        if f != "holding_message" and not (v or "").strip()
     }
-    unknown = template_placeholders(holding_message) - HOLDING_PLACEHOLDERS
-    if unknown:
-        errors["holding_message"] = [
-            "Only {customer_name} and {ticket_reference} can be filled in here, not "
-            + ", ".join("{" + u + "}" for u in sorted(unknown))
-            + "."
-        ]
+    problem = message_problem(holding_message)
+    if problem:
+        errors["holding_message"] = [problem]
     if errors:
         raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
     incident = MajorIncident(declared_by=actor, **{k: v.strip() for k, v in fields.items()})
@@ -82,11 +94,17 @@ def incident_link_tickets(*, incident: MajorIncident, actor, tickets) -> int:
     incident = MajorIncident.objects.select_for_update().get(pk=incident.pk)
     if incident.state == IncidentState.RESOLVED:
         raise TransitionRefused(f"{incident} is resolved: declare a new one.")
-    told = set(Ticket.objects.filter(incident=incident).values_list("customer_id", flat=True))
+    prefix = f"incident:{incident.pk}:holding:"
+    told = {
+        int(key.rsplit(":", 1)[1])
+        for key in OutboxMessage.objects.filter(event_key__startswith=prefix).values_list(
+            "event_key", flat=True
+        )
+    }
     linked = 0
     for ticket in (
         Ticket.objects.select_for_update()
-        .filter(pk__in=[t.pk for t in tickets])
+        .filter(pk__in=[t.pk for t in tickets], state__in=ACTIVE_STATES)
         .exclude(incident=incident)
         .select_related("customer")
     ):
@@ -96,7 +114,7 @@ def incident_link_tickets(*, incident: MajorIncident, actor, tickets) -> int:
         ticket.save(update_fields=["incident", "updated_at"])
         del ticket._change_reason
         linked += 1
-        if ticket.customer_id not in told and ticket.is_active:
+        if ticket.customer_id not in told:
             told.add(ticket.customer_id)
             body = render_template(
                 incident.holding_message,
@@ -133,11 +151,10 @@ def incident_advance(
         raise TransitionRefused(
             f"{incident} is {incident.get_state_display().lower()}: it cannot move to that step."
         )
-    if step == "resolve" and not (message or "").strip():
-        raise InvalidInput(
-            "Write the message customers get now that it is resolved.",
-            field_errors={"message": ["Required."]},
-        )
+    if step == "resolve":
+        problem = message_problem(message)
+        if problem:
+            raise InvalidInput(problem, field_errors={"message": [problem]})
     transition()
     if step == "resolve":
         incident.resolved_at, incident.resolution_message = timezone.now(), message.strip()

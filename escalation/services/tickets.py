@@ -175,10 +175,22 @@ def _save_escalation(escalation, actor, reason: str) -> None:
         del escalation._change_reason
 
 
-def _run(ticket: Ticket, actor, code: str, reason: str, **changes) -> Ticket:
-    """Lock, check, transition, apply changes, save with history. Caller holds a transaction."""
+def _run(
+    ticket: Ticket, actor, code: str, reason: str, *, on_behalf: bool = False, **changes
+) -> Ticket:
+    """Lock, check, transition, apply changes, save with history. Caller holds a transaction.
+
+    `on_behalf`: a consequence of something `actor` recorded (a department's answer), so
+    only the state is checked, not whether the actor owns the ticket; the history still
+    names the actor.
+    """
     locked = _lock(ticket)
-    _check(locked, actor, code)
+    if on_behalf:
+        transition = TICKET_ACTIONS[code].transition
+        if not can_proceed(getattr(locked, transition)):
+            raise TransitionRefused(refusal(locked, actor, code) or "Not allowed now.")
+    else:
+        _check(locked, actor, code)
     action = TICKET_ACTIONS[code]
     if action.transition:
         getattr(locked, action.transition)()

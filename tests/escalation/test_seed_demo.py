@@ -60,3 +60,22 @@ def test_demo_tickets_carry_sla_clocks_without_flooding_the_outbox(db):
     assert {"breached", "on_track", "paused", "none"} <= statuses
     assert sla.sweep() == 0  # past deadlines were recorded as breached, not queued to fire
     assert not OutboxMessage.objects.exists()
+
+
+def test_demo_escalated_tickets_can_be_accepted_by_the_next_tier(db):
+    from escalation import services
+    from escalation.models import Escalation, TicketState
+    from tests.factories import UserFactory
+
+    call_command("seed_demo", tickets=150, verbosity=0)
+    ticket = Ticket.objects.filter(state=TicketState.ESCALATED).order_by("pk").first()
+    assert Escalation.objects.get(ticket=ticket, state="requested").to_tier == ticket.tier
+    role = {2: "Senior agent", 3: "Technical specialist"}[ticket.tier]
+    accepted = services.ticket_accept_escalation(
+        ticket=ticket, actor=UserFactory(username="acceptor", role=role)
+    )
+    assert accepted.state == TicketState.OPEN
+    assert (
+        Escalation.objects.filter(ticket__tier__gt=1).count()
+        == Ticket.objects.filter(tier__gt=1).count()
+    )

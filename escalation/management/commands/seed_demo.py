@@ -26,10 +26,14 @@ from escalation.models import (
     ACTIVE_STATES,
     Category,
     Customer,
+    Escalation,
+    EscalationState,
+    EscalationType,
     Plan,
     Sentiment,
     Ticket,
     TicketState,
+    Trigger,
 )
 from sla import services as sla
 from sla.models import ClockKind
@@ -324,10 +328,61 @@ class Command(BaseCommand):
                     for plan in ticket_plans:
                         plan.subject_id = ticket.pk
                 sla.clocks_bulk_create([p for ps in plans for p in ps], now=now)
+                self._escalations(rng, batch, staff)
             done += size
             if self.verbosity:
                 self._progress(done, todo)
         return todo
+
+    def _escalations(self, rng, tickets: list[Ticket], staff) -> None:
+        """Every demo ticket above L1 got there by a hand-off: pending if still escalated."""
+        rows = []
+        for t in tickets:
+            if t.tier == Tier.L1:
+                continue
+            pending = t.state == TicketState.ESCALATED
+            asked_by = t.owner if pending else rng.choice(staff[t.tier - 1])
+            requested = t.created_at + timedelta(minutes=rng.randint(10, 240))
+            rows.append(
+                Escalation(
+                    ticket=t,
+                    from_tier=t.tier - 1,
+                    to_tier=t.tier,
+                    type=EscalationType.FUNCTIONAL,
+                    trigger=rng.choice(
+                        [
+                            Trigger.LACKS_EXPERTISE,
+                            Trigger.NEEDS_ACCESS,
+                            Trigger.CONFIRMED_BUG,
+                            Trigger.CUSTOMER_REQUEST,
+                        ]
+                    ),
+                    previous_owner=asked_by,
+                    requested_by=asked_by,
+                    requested_at=requested,
+                    state=EscalationState.REQUESTED if pending else EscalationState.ACCEPTED,
+                    accepted_by=None if pending else t.owner,
+                    accepted_at=None
+                    if pending
+                    else requested + timedelta(minutes=rng.randint(2, 40)),
+                    summary=t.subject,
+                    impact="Demo impact",
+                    ongoing_since="Since the ticket opened",
+                    troubleshooting="Demo steps: cleared cache, reconnected; same error.",
+                    why_escalating="Demo escalation",
+                    questions="What is the root cause?",
+                    customer_expectation="A fix",
+                    business_impact="Team blocked",
+                    sentiment=t.sentiment,
+                )
+            )
+        bulk_create_with_history(
+            rows,
+            Escalation,
+            batch_size=BATCH,
+            default_user=self.actor,
+            default_change_reason="demo data",
+        )
 
     def _plan_clocks(self, ticket: Ticket, enterprise: bool, now) -> list[sla.ClockPlan]:
         """SLA clocks of an active demo ticket, and its SLA columns (before it is inserted)."""
@@ -376,6 +431,8 @@ class Command(BaseCommand):
         tier = rng.choice([Tier.L1] * 6 + [Tier.L2] * 3 + [Tier.L3])
         if state == TicketState.ESCALATED:
             tier = rng.choice([Tier.L2, Tier.L3])
+        # While an escalation waits for acceptance, its requester (a tier below) still owns it.
+        owner_tier = tier - 1 if state == TicketState.ESCALATED else tier
         # Work in progress is recent; finished work spreads over the last quarter.
         recent = state in ACTIVE_STATES
         created = now - timedelta(minutes=rng.randint(5, (4 if recent else 90) * 24 * 60))
@@ -395,7 +452,7 @@ class Command(BaseCommand):
             if rng.random() < 0.8
             else rng.choice(["critical", "high", "medium", "low"]),
             tier=tier,
-            owner=rng.choice(staff[tier]),
+            owner=rng.choice(staff[owner_tier]),
             subject=rng.choice(SUBJECTS),
             description="Demo ticket.",
             sentiment=rng.choice(

@@ -136,7 +136,7 @@ def test_003_three_escalations_in_30_days_alert_success_and_ask_a_case_review(
         "success@example.com",
         "senior1@example.com",
     }
-    assert "escalated 3 times in 30 days" in alerts.first().body
+    assert "escalated 3 tickets in 30 days" in alerts.first().body
 
 
 def test_templates_render_only_known_values(make_ticket, agent):
