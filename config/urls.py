@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("desk/", include("escalation.urls")),
     path("desk/", include("contacts.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

@@ -104,3 +104,47 @@ def ticket_route(ticket: Ticket, at=None):
         copies.append(manager.email)
     result.copies.extend(c for c in dict.fromkeys(copies) if c)
     return result
+
+
+def tickets_visible_to(user):
+    """What a user may look at on the desk: leads everything; agents their own tickets and
+    their tier's (their team's) tickets.
+    """
+    from core.roles import user_tier
+
+    tickets = Ticket.objects.all()
+    if user.has_perm("escalation.reassign_ticket"):
+        return tickets
+    tier = user_tier(user)
+    if tier is None:
+        return tickets.none()
+    return tickets.filter(Q(owner=user) | Q(tier=tier))
+
+
+def desk_queue(user, now=None):
+    """My active tickets, most urgent first: breached, at risk, then by next deadline."""
+    from django.db.models import F
+
+    from .models import ACTIVE_STATES
+
+    return with_sla_status(
+        Ticket.objects.filter(owner=user, state__in=ACTIVE_STATES).select_related(
+            "customer", "category"
+        ),
+        now,
+    ).order_by("sla_rank", F("sla_due_at").asc(nulls_last=True), "created_at", "pk")
+
+
+def escalations_waiting_for(user):
+    """Hand-offs to my tier nobody has accepted yet, oldest first (001: acknowledge in 15 min)."""
+    from core.roles import user_tier
+
+    from .models import Escalation, EscalationState
+
+    tier = user_tier(user)
+    waiting = Escalation.objects.filter(state=EscalationState.REQUESTED).select_related(
+        "ticket__customer", "requested_by"
+    )
+    if not user.has_perm("escalation.reassign_ticket"):
+        waiting = waiting.filter(to_tier=tier).exclude(requested_by=user)
+    return waiting.order_by("requested_at", "pk")
