@@ -18,7 +18,8 @@ from verification.forms import StartForm
 from verification.selectors import verification_requests_for
 from verification.services import verification_start
 
-from .forms import ACTION_FORMS, CategoryForm, TicketAddForm, TicketChangeForm
+from .actions import run_ticket_action
+from .forms import CategoryForm, TicketAddForm, TicketChangeForm
 from .models import (
     Category,
     Communication,
@@ -41,7 +42,6 @@ from .selectors import (
 )
 from .services import (
     EDITABLE_FIELDS,
-    TICKET_ACTION_SERVICES,
     TICKET_ACTIONS,
     department_request_acknowledge,
     department_request_answer,
@@ -52,7 +52,6 @@ from .services import (
     incident_link_tickets,
     incident_message_problem,
     refusal,
-    template_render,
     ticket_create,
     ticket_update,
 )
@@ -519,32 +518,13 @@ class TicketAdmin(AuditedAdmin):
         if message:
             self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(change_url)
-        form_class = ACTION_FORMS[action]
-        initial, templates = {}, []
-        if action == "log_contact":
-            templates = list(CommunicationTemplate.objects.filter(is_active=True))
-            chosen = next((t for t in templates if str(t.pk) == request.GET.get("template")), None)
-            if chosen:  # rendered here, editable before it is saved
-                initial = {
-                    "template": chosen.pk,
-                    "body": template_render(chosen, ticket, request.user),
-                    "direction": "internal" if chosen.purpose == "internal" else "outbound",
-                }
-        form = form_class(request.POST or None, ticket=ticket, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            service = TICKET_ACTION_SERVICES[action]
-            try:
-                service(ticket=ticket, actor=request.user, **form.service_kwargs())
-            except ApplicationError as exc:
-                for field, errors in exc.field_errors.items():
-                    form.add_error(field if field in form.fields else None, errors)
-                if not exc.field_errors:
-                    form.add_error(None, exc.message)
-            else:
-                self.message_user(
-                    request, f"{ticket.reference} {TICKET_ACTIONS[action].verb}.", messages.SUCCESS
-                )
-                return HttpResponseRedirect(change_url)
+        result = run_ticket_action(request, ticket, action)
+        if result.done:
+            self.message_user(
+                request, f"{ticket.reference} {TICKET_ACTIONS[action].verb}.", messages.SUCCESS
+            )
+            return HttpResponseRedirect(change_url)
+        form, templates = result.form, result.templates
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -148,3 +148,15 @@ def escalations_waiting_for(user):
     if not user.has_perm("escalation.reassign_ticket"):
         waiting = waiting.filter(to_tier=tier).exclude(requested_by=user)
     return waiting.order_by("requested_at", "pk")
+
+
+def ticket_for_user(user, pk: int) -> Ticket:
+    """Fetch and authorize in one step: a ticket this user may see, or 404 (never a leak)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        tickets_visible_to(user).select_related(
+            "customer__success_manager", "category__route_to", "owner"
+        ),
+        pk=pk,
+    )

@@ -6,4 +6,6 @@ app_name = "desk"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("search/", views.search, name="search"),
+    path("ticket/<int:pk>/", views.ticket, name="ticket"),
+    path("ticket/<int:pk>/act/<slug:action>/", views.ticket_action, name="ticket_action"),
 ]

@@ -2,18 +2,26 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.roles import user_tier
 from sla.models import SlaSettings
+from verification.selectors import verification_requests_for
 
+from .actions import run_ticket_action
+from .models import HandoffInfo
 from .selectors import (
     desk_queue,
     escalations_waiting_for,
+    ticket_available_actions,
+    ticket_for_user,
+    ticket_route,
     ticket_search,
     tickets_visible_to,
     with_sla_status,
@@ -64,4 +72,55 @@ def search(request):
         page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "desk/search.html", {"page": page, "query": query, "now": timezone.now()}
+    )
+
+
+@desk_role_required
+def ticket(request, pk: int):
+    """Everything needed to act on a ticket without the admin."""
+    from .timeline import ticket_timeline
+
+    item = ticket_for_user(request.user, pk)
+    category = item.category
+    return render(
+        request,
+        "desk/ticket.html",
+        {
+            "ticket": item,
+            "customer": item.customer,
+            "verifications": list(verification_requests_for(item.customer)[:3]),
+            "required_info": [HandoffInfo(c).label for c in category.required_info],
+            "actions": ticket_available_actions(item, request.user),
+            "timeline": ticket_timeline(item, limit=50),
+            "route": ticket_route(item),
+            "now": timezone.now(),
+        },
+    )
+
+
+@desk_role_required
+def ticket_action(request, pk: int, action: str):
+    """The same forms and services as the admin's buttons, in the desk's look."""
+    from .services import TICKET_ACTIONS, refusal
+
+    if action not in TICKET_ACTIONS:
+        raise Http404("Unknown action.")
+    item = ticket_for_user(request.user, pk)
+    message = refusal(item, request.user, action)
+    if message:
+        messages.error(request, message)
+        return redirect("desk:ticket", pk=item.pk)
+    result = run_ticket_action(request, item, action)
+    if result.done:
+        messages.success(request, f"{item.reference} {TICKET_ACTIONS[action].verb}.")
+        return redirect("desk:ticket", pk=item.pk)
+    return render(
+        request,
+        "desk/action.html",
+        {
+            "ticket": item,
+            "action": TICKET_ACTIONS[action],
+            "form": result.form,
+            "templates": result.templates,
+        },
     )
