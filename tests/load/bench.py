@@ -59,6 +59,7 @@ def main() -> None:
         ("admin ticket list, search (customer name)", changelist, {"q": "Priya"}),
         ("admin ticket list, search (reference)", changelist, {"q": "ESC-000777"}),
     ]
+    pages += desk_pages(client)
     print(f"{'page':<45} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")  # noqa: T201
     for label, url, params in pages:
         for _ in range(WARMUP):
@@ -78,6 +79,33 @@ def main() -> None:
             f"{len(queries.captured_queries):>8}"
         )
     bench_sweep()
+
+
+def desk_pages(lead_client) -> list:
+    """My queue for a busy agent, and a ticket page with 20 timeline entries."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from escalation import services
+    from escalation.models import ACTIVE_STATES, Ticket
+
+    agent = get_user_model().objects.get(username="agent")
+    lead_client.force_login(agent)
+    ticket = Ticket.objects.filter(owner=agent, state__in=ACTIVE_STATES).order_by("pk").first()
+    have = ticket.communications.count()
+    for n in range(have, 20):
+        services.communication_log(
+            ticket=ticket,
+            actor=agent,
+            direction="internal",
+            channel="internal",
+            body=f"bench note {n}",
+        )
+    mine = Ticket.objects.filter(owner=agent, state__in=ACTIVE_STATES).count()
+    return [
+        (f"desk: my queue ({mine} active tickets)", reverse("desk:queue"), {}),
+        ("desk: ticket page (20+ timeline entries)", reverse("desk:ticket", args=[ticket.pk]), {}),
+    ]
 
 
 def bench_sweep() -> None:
