@@ -141,6 +141,23 @@ class ReasonRequiredForm(ActionForm):
 class EscalateForm(ReasonRequiredForm):
     """The hand-off (001/003), prefilled from what the ticket already knows."""
 
+    field_order = [
+        "to_tier",
+        "escalation_type",
+        "trigger",
+        "target_team",
+        "summary",
+        "impact",
+        "ongoing_since",
+        "troubleshooting",
+        "reason",
+        "questions",
+        "customer_expectation",
+        "customer_blocked",
+        "business_impact",
+        "sentiment",
+    ]
+
     to_tier = forms.TypedChoiceField(label="Escalate to", coerce=int)
     escalation_type = forms.ChoiceField(label="Type", choices=EscalationType.choices)
     trigger = forms.ChoiceField(
