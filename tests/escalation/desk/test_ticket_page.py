@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from escalation import services
 from escalation.models import Communication, Escalation, Ticket, TicketState
-from tests.factories import UserFactory, escalate_form
+from tests.factories import CustomerFactory, UserFactory, escalate_form
 
 
 def page_url(ticket):
@@ -95,3 +95,49 @@ def test_the_ticket_page_does_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(page_url(ticket)).content.decode()
     assert "note 19" in page
+
+
+def test_agent_starts_and_continues_an_identity_verification_from_the_desk(
+    client_as, make_ticket, agent
+):
+    from verification.models import SensitiveAction, VerificationRequest
+
+    ticket = make_ticket(code="locked-out-2fa", state="open")
+    client = client_as(agent)
+    assert (
+        reverse("desk:verification_start", args=[ticket.pk])
+        in client.get(page_url(ticket)).content.decode()
+    )
+    response = client.post(
+        reverse("desk:verification_start", args=[ticket.pk]),
+        {"action": SensitiveAction.objects.get(code="2fa-removal").pk},
+    )
+    check = VerificationRequest.objects.get()
+    assert response["Location"] == reverse("desk:verification", args=[ticket.pk, check.pk])
+    url = reverse("desk:verification", args=[ticket.pk, check.pk])
+    refused = client.post(url, {"kind": "photo_id", "matched": "yes", "method": "id_on_video"})
+    assert "kind" in refused.context["form"].errors  # photo ID does not count for medium
+    for kind in ("payment_last4", "creation_date"):
+        client.post(
+            url, {"kind": kind, "matched": "yes", "method": "asked_and_compared", "last4": "4242"}
+        )
+    check.refresh_from_db()
+    assert check.state == "verified" and check.ticket_id == ticket.pk
+    assert client.get(url).context["form"] is None  # nothing left to record
+
+
+def test_a_verification_of_another_customer_is_not_reachable_through_this_ticket(
+    client_as, make_ticket, agent
+):
+    from verification import services as verify
+    from verification.models import SensitiveAction
+
+    other = make_ticket(customer=CustomerFactory())
+    mine = make_ticket()
+    check = verify.verification_start(
+        subject=other.customer,
+        actor=agent,
+        action=SensitiveAction.objects.get(code="password-reset"),
+    )
+    url = reverse("desk:verification", args=[mine.pk, check.pk])
+    assert client_as(agent).get(url).status_code == 404
