@@ -18,7 +18,9 @@ env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
-DEBUG = env.bool("DEBUG", default=False)
+# On by default for a developer's checkout, so a bare `manage.py` works; deployments use
+# config.production, which forces DEBUG off and requires SECRET_KEY.
+DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
