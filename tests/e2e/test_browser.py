@@ -20,8 +20,9 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the ORM runs beside Playwright's loop
+def browser(monkeypatch):
+    # The ORM runs beside Playwright's event loop; only for this test, never deployments.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
