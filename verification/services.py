@@ -258,6 +258,8 @@ def sensitive_action_record(
     *, subject: models.Model, action: SensitiveAction, actor
 ) -> SensitiveActionRecord:
     """Record that a sensitive action was done: only with a valid verification of its level."""
+    if not actor.has_perm("verification.add_sensitiveactionrecord"):
+        raise PermissionRefused("You may not record sensitive actions.")
     missing = missing_verification(subject, action.risk_level)
     if missing:
         raise InvalidInput(f"{action.name} cannot be recorded as done. {missing}")

@@ -196,3 +196,15 @@ def test_expiry_is_24_hours_by_default(start):
         timedelta(hours=24), abs=timedelta(seconds=1)
     )
     assert request.expires_at > timezone.now()
+
+
+def test_only_support_roles_record_a_sensitive_action(start, factor, customer, db):
+    from tests.factories import UserFactory
+
+    factor(start("password-reset"), "email_control", method="code_sent")
+    with pytest.raises(PermissionRefused):
+        services.sensitive_action_record(
+            subject=customer,
+            action=action("password-reset"),
+            actor=UserFactory(username="outsider2"),
+        )
