@@ -127,6 +127,22 @@ def route(
     return Route(department, first, None, False, opens_at, when)
 
 
+def department_by_code(code: str) -> Department | None:
+    return Department.objects.filter(code=code).prefetch_related("channels").first()
+
+
+def email_for(code: str) -> str | None:
+    """The preferred email of the department with this code (None if it has none)."""
+    department = department_by_code(code)
+    return email_of(department) if department else None
+
+
+def chats_for(code: str) -> list[str]:
+    """The chat channels of the department with this code."""
+    department = department_by_code(code)
+    return [c.value for c in department.channels.all() if c.kind == "chat"] if department else []
+
+
 def email_of(department: Department) -> str | None:
     """The department's preferred unrestricted email address (for copies and alerts)."""
     for channel in usable_channels(department, critical=False, enterprise=False):

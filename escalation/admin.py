@@ -19,6 +19,7 @@ from verification.selectors import verification_requests_for
 from verification.services import verification_start
 
 from .actions import run_ticket_action
+from .formatting import span
 from .forms import CategoryForm, TicketAddForm, TicketChangeForm
 from .models import (
     Category,
@@ -206,15 +207,6 @@ class SlaStatusFilter(admin.SimpleListFilter):
         return queryset.filter(conditions[self.value()]) if self.value() in conditions else queryset
 
 
-def _span(delta) -> str:
-    """A duration as the two largest non-zero units, e.g. '2 d 3 h', '3 h', '45 min'."""
-    minutes = int(abs(delta.total_seconds()) // 60)
-    days, minutes = divmod(minutes, 1440)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
-    return " ".join(parts[:2]) or "0 min"
-
-
 @admin.register(Ticket)
 class TicketAdmin(AuditedAdmin):
     form = TicketChangeForm
@@ -328,7 +320,7 @@ class TicketAdmin(AuditedAdmin):
         if status == SlaStatus.PAUSED:
             return format_html('<span class="sla sla-paused">{}</span>', label)
         left = obj.sla_due_at - timezone.now()
-        when = f"{_span(left)} overdue" if status == SlaStatus.BREACHED else f"{_span(left)} left"
+        when = f"{span(left)} overdue" if status == SlaStatus.BREACHED else f"{span(left)} left"
         return format_html(
             '<span class="sla sla-{}"><strong>{}</strong> · {}</span>', status, label, when
         )
@@ -370,9 +362,9 @@ class TicketAdmin(AuditedAdmin):
                 timezone.localtime(c.due_at).strftime("%Y-%m-%d %H:%M"),
                 "paused" if c.is_paused else ("running" if c.is_running else "stopped"),
                 "-" if c.met is None else ("met" if c.met else "missed"),
-                _span(c.business_taken) if c.business_taken is not None else "-",
-                _span(c.calendar_taken) if c.calendar_taken is not None else "-",
-                _span(c.paused_calendar),
+                span(c.business_taken),
+                span(c.calendar_taken),
+                span(c.paused_calendar),
                 c.policy_version or "-",
             )
             for c in clocks_for(obj)

@@ -27,19 +27,6 @@ def targets(ticket: Ticket) -> sla.Targets:
     )
 
 
-def _next_cycle(ticket: Ticket, kind: str) -> int:
-    from sla.models import Clock
-
-    subject_type, subject_id = sla._subject_key(ticket)
-    last = (
-        Clock.objects.filter(subject_type=subject_type, subject_id=subject_id, kind=kind)
-        .order_by("-cycle")
-        .values_list("cycle", flat=True)
-        .first()
-    )
-    return (last or 0) + 1
-
-
 def _start(ticket: Ticket, kind: str, target, at: datetime, t: sla.Targets, warn=True, cycle=1):
     return sla.clock_start(
         subject=ticket,
@@ -68,7 +55,7 @@ def _start_tier_clock(ticket: Ticket, at: datetime, t: sla.Targets) -> None:
             at,
             t,
             warn=False,
-            cycle=_next_cycle(ticket, ClockKind.TIER),
+            cycle=sla.next_cycle(ticket, ClockKind.TIER),
         )
 
 
@@ -104,7 +91,7 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
             at,
             t,
             warn=False,
-            cycle=_next_cycle(ticket, ClockKind.ACKNOWLEDGEMENT),
+            cycle=sla.next_cycle(ticket, ClockKind.ACKNOWLEDGEMENT),
         )
     elif code in ("accept_escalation", "return_escalation"):
         _stop(ticket, at, ClockKind.ACKNOWLEDGEMENT)
@@ -136,7 +123,7 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
                 at,
                 _around_the_clock(targets(ticket)),
                 warn=False,
-                cycle=_next_cycle(ticket, ClockKind.RCA),
+                cycle=sla.next_cycle(ticket, ClockKind.RCA),
             )
     elif code == "reopen":
         _stop(ticket, at, ClockKind.RCA)  # not resolved any more: no RCA due yet
@@ -147,7 +134,7 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
             t.resolution,
             at,
             t,
-            cycle=_next_cycle(ticket, ClockKind.RESOLUTION),
+            cycle=sla.next_cycle(ticket, ClockKind.RESOLUTION),
         )
         _start_tier_clock(ticket, at, t)
         _start_update_cycle(ticket, at)
@@ -177,7 +164,7 @@ def _start_update_cycle(ticket: Ticket, at: datetime) -> None:
         at,
         t,
         warn=False,
-        cycle=_next_cycle(ticket, ClockKind.NEXT_UPDATE),
+        cycle=sla.next_cycle(ticket, ClockKind.NEXT_UPDATE),
     )
 
 

@@ -9,8 +9,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from contacts.models import Department
-from contacts.routing import email_of
+from contacts.routing import chats_for, email_for
 from core.actors import system_user
 from core.choices import PRIORITY_RANK, Priority, Tier
 from core.errors import ApplicationError
@@ -36,16 +35,6 @@ REPEAT_WINDOW = timedelta(days=30)
 INCIDENT_WATCH_CUSTOMERS = 3  # 003: "Multiple customers reporting same issue"
 INCIDENT_WATCH_WINDOW = timedelta(minutes=30)
 LOW_CSAT = 3  # 001: customer satisfaction rating < 3
-
-
-def department_email(code: str) -> str | None:
-    department = Department.objects.filter(code=code).prefetch_related("channels").first()
-    return email_of(department) if department else None
-
-
-def department_chats(code: str) -> list[str]:
-    department = Department.objects.filter(code=code).prefetch_related("channels").first()
-    return [c.value for c in department.channels.all() if c.kind == "chat"] if department else []
 
 
 def _already(ticket: Ticket, trigger: str) -> bool:
@@ -126,7 +115,7 @@ def rule_frustrated_customer(ticket: Ticket, message: Communication) -> bool:
     notify.notify(
         ticket,
         "frustrated",
-        [department_email("escalations"), *notify.csm_emails(ticket)],
+        [email_for("escalations"), *notify.csm_emails(ticket)],
         "frustrated customer",
         f"{why.capitalize()}. Full conversation history is on the ticket.",
     )
@@ -167,7 +156,7 @@ def mark_churn_risk(ticket: Ticket, reason: str) -> None:
     notify.notify(
         ticket,
         "churn-risk",
-        [department_email("customer-success")],
+        [email_for("customer-success")],
         "churn risk",
         f"Churn risk: {reason}. Offer a call with a senior team member.",
     )
@@ -181,8 +170,8 @@ def rule_low_csat(ticket: Ticket) -> bool:
         ticket,
         "low-csat",
         [
-            department_email("support-management"),
-            department_email("customer-success"),
+            email_for("support-management"),
+            email_for("customer-success"),
             *notify.csm_emails(ticket),
         ],
         f"CSAT {ticket.csat}/5",
@@ -211,12 +200,11 @@ def rule_media_customer(ticket: Ticket) -> bool:
     """003 Media/Influencer: forward to press and alert marketing; no special treatment."""
     if not ticket.customer.is_media:
         return False
-    press = Department.objects.filter(code="press").prefetch_related("channels").first()
-    chats = [c.value for c in press.channels.all() if c.kind == "chat"] if press else []
+    chats = chats_for("press")
     notify.notify(
         ticket,
         "media",
-        [department_email("press")],
+        [email_for("press")],
         "media / influencer contact",
         "Forwarded per policy: do not share unannounced features.",
     )
@@ -250,7 +238,7 @@ def rule_repeat_escalations(ticket: Ticket) -> bool:
         f"(tickets {', '.join(Ticket(pk=t).reference for t in tickets)}). "
         "Is there an underlying issue, a training need, or a poor fit?"
     )
-    success = department_email("customer-success")
+    success = email_for("customer-success")
     if success:
         outbox_enqueue(
             event_key=f"customer:{customer.pk}:repeat:{window}",
@@ -295,7 +283,7 @@ def rule_possible_incident(ticket: Ticket) -> bool:
         f"{int(INCIDENT_WATCH_WINDOW.total_seconds() // 60)} minutes. Check the status "
         "page and declare a major incident if this is an outage."
     )
-    for recipient in [*notify.lead_emails(), department_email("incidents")]:
+    for recipient in [*notify.lead_emails(), email_for("incidents")]:
         if recipient:
             outbox_enqueue(
                 event_key=f"incident-watch:{ticket.category_id}:{first}",

@@ -126,6 +126,18 @@ def clock_start(
     return clock
 
 
+def next_cycle(subject: models.Model, kind: str) -> int:
+    """The cycle number a new clock of `kind` on `subject` takes (1 for the first)."""
+    subject_type, subject_id = _subject_key(subject)
+    last = (
+        Clock.objects.filter(subject_type=subject_type, subject_id=subject_id, kind=kind)
+        .order_by("-cycle")
+        .values_list("cycle", flat=True)
+        .first()
+    )
+    return (last or 0) + 1
+
+
 def running_clocks(subject: models.Model, *kinds: str):
     subject_type, subject_id = _subject_key(subject)
     clocks = Clock.objects.filter(

@@ -10,8 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
-from contacts.models import Department
-from contacts.routing import email_of
+from contacts.routing import email_for
 from core.actors import system_user
 from core.choices import RiskLevel
 from core.errors import ConcurrentChange, InvalidInput, PermissionRefused, TransitionRefused
@@ -55,10 +54,7 @@ def _save(request: VerificationRequest, actor, reason: str, fields: list[str]) -
 
 
 def _alert(department_code: str, event: str, subject: str, body: str) -> None:
-    department = (
-        Department.objects.filter(code=department_code).prefetch_related("channels").first()
-    )
-    address = email_of(department) if department else None
+    address = email_for(department_code)
     if address:
         outbox_enqueue(event_key=event, recipient=address, subject=subject, body=body)
 

@@ -12,7 +12,7 @@ from core.services import outbox_enqueue
 
 from .. import notifications
 from ..models import DepartmentRequest, DepartmentRequestState, Ticket, TicketState
-from .tickets import _check, _lock, _required, _run, _save_escalation
+from .tickets import _check, _lock, _required, _run, _save_record
 
 
 def _lock_request(request: DepartmentRequest) -> DepartmentRequest:
@@ -44,7 +44,7 @@ def _move(request: DepartmentRequest, method: str, actor, reason: str, **changes
     transition()
     for field, value in changes.items():
         setattr(request, field, value)
-    _save_escalation(request, actor, f"{method}: {reason}" if reason else method)
+    _save_record(request, actor, f"{method}: {reason}" if reason else method)
 
 
 @transaction.atomic
@@ -102,7 +102,7 @@ def department_request_open(
         channel_used=f"{used} · {way.reason}"[:300],
         requested_by=actor,
     )
-    _save_escalation(request, actor, f"open: to {department}")
+    _save_record(request, actor, f"open: to {department}")
     outbox_enqueue(
         event_key=f"department-request:{request.pk}:open",
         recipient=recipient,

@@ -17,7 +17,7 @@ from ..models import (
     Ticket,
     Trigger,
 )
-from .tickets import _check, _lock, _required, _run, _save_escalation
+from .tickets import _check, _lock, _required, _run, _save_record
 
 # Hand-off items every escalation must carry (001 "Internal Escalation Handoff").
 REQUIRED_TEXT = {
@@ -136,7 +136,7 @@ def ticket_escalate(
         requested_by=actor,
         **handoff,
     )
-    _save_escalation(escalation, actor, f"request: {Trigger(trigger).label}")
+    _save_record(escalation, actor, f"request: {Trigger(trigger).label}")
     escalated = _run(locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier)
     notifications.notify(
         escalated,
@@ -175,7 +175,7 @@ def ticket_accept_escalation(*, ticket: Ticket, actor, reason: str = "") -> Tick
     escalation = _pending(locked, actor)
     escalation.accept()
     escalation.accepted_by, escalation.accepted_at = actor, timezone.now()
-    _save_escalation(escalation, actor, "accept" + (f": {reason}" if reason else ""))
+    _save_record(escalation, actor, "accept" + (f": {reason}" if reason else ""))
     return _run(locked, actor, "accept_escalation", reason, owner=actor)
 
 
@@ -192,7 +192,7 @@ def ticket_return_escalation(*, ticket: Ticket, actor, reason: str) -> Ticket:
     escalation.send_back()
     escalation.returned_by, escalation.returned_at = actor, timezone.now()
     escalation.return_reason = reason
-    _save_escalation(escalation, actor, f"return: {reason}")
+    _save_record(escalation, actor, f"return: {reason}")
     returned = _run(
         locked,
         actor,

@@ -4,11 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
+from contacts.routing import chats_for, email_for
 from core.errors import InvalidInput, PermissionRefused, TransitionRefused
 from core.models import OutboxMessage
 from core.services import Outgoing, outbox_enqueue_many
 
-from .. import rules
 from ..models import (
     ACTIVE_STATES,
     IncidentState,
@@ -69,7 +69,7 @@ def incident_declare(
         raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
     incident = MajorIncident(declared_by=actor, **{k: v.strip() for k, v in fields.items()})
     _save(incident, actor, "declare")
-    recipients = [rules.department_email("incidents")] + rules.department_chats("incidents")
+    recipients = [email_for("incidents"), *chats_for("incidents")]
     outbox_enqueue_many(
         Outgoing(
             event_key=f"incident:{incident.pk}:declared",

@@ -161,8 +161,8 @@ def _save(ticket: Ticket, actor, reason: str, fields: list[str]) -> None:
         del ticket._change_reason
 
 
-def _save_escalation(escalation, actor, reason: str) -> None:
-    """Save a hand-off record with who and why in its history."""
+def _save_record(escalation, actor, reason: str) -> None:
+    """Save a workflow record (hand-off, department request) with who and why in history."""
     escalation._history_user = actor
     escalation._change_reason = reason[:2000]
     try:

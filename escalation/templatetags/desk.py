@@ -2,19 +2,12 @@
 
 from django import template
 
+from ..formatting import span
+
 register = template.Library()
 
 
-@register.filter
-def span(delta) -> str:
-    """A duration as its two largest units: '2 d 3 h', '45 min'."""
-    if delta is None:
-        return "-"
-    minutes = int(abs(delta.total_seconds()) // 60)
-    days, minutes = divmod(minutes, 1440)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{n} {u}" for n, u in ((days, "d"), (hours, "h"), (minutes, "min")) if n]
-    return " ".join(parts[:2]) or "0 min"
+register.filter("span", span)
 
 
 @register.simple_tag
