@@ -25,6 +25,7 @@ _NO_HISTORY_WRITES = ["!*.add_historical*", "!*.change_historical*", "!*.delete_
 
 _AGENT_GRANTS = [
     "escalation.view_*",
+    "!escalation.view_metrics",
     "escalation.add_customer",
     "escalation.change_customer",
     "escalation.add_ticket",

@@ -21,6 +21,7 @@ from verification.services import verification_start
 from .actions import run_ticket_action
 from .formatting import span
 from .forms import CategoryForm, TicketAddForm, TicketChangeForm
+from .metrics.admin import MetricFilter
 from .models import (
     Category,
     Communication,
@@ -233,6 +234,7 @@ class TicketAdmin(AuditedAdmin):
         "customer__is_vip",
         SlaStatusFilter,
         OwnerFilter,
+        MetricFilter,
     ]
     search_fields = ["customer__name", "customer__email", "external_reference"]
     search_help_text = "Reference (ESC-000123), customer name or email, external reference."
@@ -240,6 +242,9 @@ class TicketAdmin(AuditedAdmin):
     list_per_page = 50
     change_form_template = "admin/escalation/ticket/change_form.html"
     actions = ["link_to_incident"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup in MetricFilter.SCOPE_PARAMS or super().lookup_allowed(lookup, value, request)
 
     def has_link_permission(self, request):
         return request.user.has_perm("escalation.change_majorincident")

@@ -275,7 +275,11 @@ class Clock(models.Model):
                 fields=["subject_type", "subject_id", "kind", "cycle"], name="clock_unique_cycle"
             )
         ]
-        indexes = [models.Index(fields=["subject_type", "subject_id"], name="clock_subject_idx")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="clock_subject_idx"),
+            # The metrics read clocks by kind over a period.
+            models.Index(fields=["kind", "started_at"], name="clock_kind_started_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.cycle} due {self.due_at:%Y-%m-%d %H:%M}"

@@ -20,6 +20,7 @@ from .handoffs import (
     Trigger,
 )
 from .incidents import IncidentState, MajorIncident
+from .metrics import UNITS, Comparison, Metric, MetricTarget
 from .resolution import RootCauseAnalysis
 from .tickets import (
     ACTIVE_STATES,
@@ -38,6 +39,10 @@ from .tickets import (
 )
 
 __all__ = [
+    "UNITS",
+    "Comparison",
+    "Metric",
+    "MetricTarget",
     "IncidentState",
     "MajorIncident",
     "RootCauseAnalysis",

@@ -1,0 +1,1 @@
+"""Escalation metrics for leads: scope (period and filters), figures, and their pages."""

@@ -1,0 +1,662 @@
+"""The escalation figures, each one aggregate query in the database (000 §9, 001, 003).
+
+Ticket figures count tickets opened in the period; hand-offs, stays at a tier, SLA
+targets and department requests count by when they started. Nothing here loads
+tickets into Python: at 100,000 tickets the page must answer in well under a second.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.utils import timezone
+
+from core.choices import Tier
+from sla.models import Clock, ClockKind
+
+from ..models import (
+    UNITS,
+    DepartmentRequest,
+    Escalation,
+    EscalationState,
+    Metric,
+    MetricTarget,
+    Ticket,
+    TicketState,
+)
+from ..models.metrics import HOURS, PERCENT
+from ..rules import REPEAT_WINDOW
+from .scope import Scope
+
+# Stays at a tier, grouped for the distribution chart: (label, upper bound or None).
+STAY_BUCKETS = [
+    ("< 1 h", timedelta(hours=1)),
+    ("1–4 h", timedelta(hours=4)),
+    ("4–8 h", timedelta(hours=8)),
+    ("8–24 h", timedelta(hours=24)),
+    ("1–3 d", timedelta(days=3)),
+    ("> 3 d", None),
+]
+SLA_KINDS = {
+    ClockKind.FIRST_RESPONSE: Metric.SLA_FIRST_RESPONSE,
+    ClockKind.NEXT_UPDATE: Metric.SLA_NEXT_UPDATE,
+    ClockKind.RESOLUTION: Metric.SLA_RESOLUTION,
+    ClockKind.ACKNOWLEDGEMENT: Metric.SLA_ACKNOWLEDGEMENT,
+}
+TIER_METRICS = {
+    Tier.L1: Metric.TIME_AT_L1,
+    Tier.L2: Metric.TIME_AT_L2,
+    Tier.L3: Metric.TIME_AT_L3,
+    Tier.L4: Metric.TIME_AT_L4,
+}
+RESOLVED = Q(resolved_at__isnull=False, state__in=[TicketState.RESOLVED, TicketState.CLOSED])
+
+
+def _between(end: str, start: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+def _bucket_counts(duration: str) -> dict:
+    counts, lower = {}, None
+    for i, (_, upper) in enumerate(STAY_BUCKETS):
+        q = Q()
+        if lower is not None:
+            q &= Q(**{f"{duration}__gte": lower})
+        if upper is not None:
+            q &= Q(**{f"{duration}__lt": upper})
+        counts[f"b{i}"] = Count("pk", filter=q)
+        lower = upper
+    return counts
+
+
+def hours(delta: timedelta | None) -> float | None:
+    return None if delta is None else delta.total_seconds() / 3600
+
+
+def percent(part: int, whole: int) -> float | None:
+    return 100 * part / whole if whole else None
+
+
+def duration_text(delta: timedelta | None) -> str:
+    """Hours with one decimal like the seed's dashboard ('3.2 h'); minutes under an hour,
+    days from two days on."""
+    if delta is None:
+        return "—"
+    if delta < timedelta(hours=1):
+        return f"{round(delta.total_seconds() / 60)} min"
+    if delta < timedelta(days=2):
+        return f"{delta.total_seconds() / 3600:.1f} h"
+    return f"{delta.total_seconds() / 86400:.1f} d"
+
+
+def value_text(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == PERCENT:
+        return f"{value:.1f}%"
+    if unit == HOURS:
+        return duration_text(timedelta(hours=value))
+    return f"{value:.1f}/5"
+
+
+@dataclass
+class Judged:
+    """A figure against its target: what the dashboard's Target and Status columns say."""
+
+    metric: str
+    value: float | None
+    target: MetricTarget | None
+
+    @property
+    def met(self) -> bool | None:
+        return self.target.is_met(self.value) if self.target else None
+
+    @property
+    def target_text(self) -> str:
+        return self.target.describe() if self.target else "no target set"
+
+    @property
+    def status_text(self) -> str:
+        if self.target is None:
+            return "—"
+        if self.value is None:
+            return "No data"
+        return "✅ On target" if self.met else "❌ Off target"
+
+    @property
+    def value_text(self) -> str:
+        return value_text(self.value, UNITS[self.metric])
+
+
+@dataclass
+class Figure(Judged):
+    label: str = ""
+    basis: str = ""  # what the figure was computed over, e.g. "42 of 300 tickets"
+    tickets: str = ""  # the code of the tickets behind it (tickets_behind)
+
+
+@dataclass
+class TierRow(Judged):
+    tier: int = 0
+    stays: int = 0
+    average: timedelta | None = None
+    buckets: list[int] = field(default_factory=list)
+    tickets: str = ""
+
+
+@dataclass
+class DepartmentRow:
+    department_id: int
+    name: str
+    requests: int
+    answered: int
+    average: timedelta | None
+    within: int
+    commitment: timedelta | None
+
+    @property
+    def met(self) -> bool | None:
+        if self.commitment is None or self.average is None:
+            return None
+        return self.average <= self.commitment
+
+    @property
+    def within_text(self) -> str:
+        if self.commitment is None:
+            return "—"
+        return value_text(percent(self.within, self.answered), PERCENT)
+
+    @property
+    def status_text(self) -> str:
+        if self.commitment is None:
+            return "—"
+        if self.average is None:
+            return "No data"
+        return "✅ On target" if self.met else "❌ Off target"
+
+    @property
+    def tickets(self) -> str:
+        return f"dept_{self.department_id}"
+
+
+@dataclass
+class SlaRow(Judged):
+    kind: str = ""
+    label: str = ""
+    decided: int = 0
+    met_count: int = 0
+    business: timedelta | None = None
+    calendar: timedelta | None = None
+    paused: timedelta | None = None
+
+    @property
+    def tickets(self) -> str:
+        return f"sla_{self.kind}_missed"
+
+
+def targets() -> dict[str, MetricTarget]:
+    return {t.metric: t for t in MetricTarget.objects.all()}
+
+
+# --- the tickets behind the figures -------------------------------------------------------
+
+
+def _escalated():
+    return Exists(Escalation.objects.filter(ticket=OuterRef("pk")))
+
+
+def _reached_l2():
+    return Exists(
+        Escalation.objects.filter(
+            ticket=OuterRef("pk"), to_tier=Tier.L2, state=EscalationState.ACCEPTED
+        )
+    )
+
+
+def _repeat():
+    """Another escalated ticket of the same customer opened in the 30 days before (003)."""
+    return Exists(
+        Ticket.objects.filter(
+            customer=OuterRef("customer"),
+            created_at__lt=OuterRef("created_at"),
+            created_at__gte=OuterRef("created_at") - REPEAT_WINDOW,
+        ).filter(Exists(Escalation.objects.filter(ticket=OuterRef("pk"))))
+    )
+
+
+def _first_escalated_at():
+    return Subquery(
+        Escalation.objects.filter(ticket=OuterRef("pk"))
+        .order_by("requested_at")
+        .values("requested_at")[:1]
+    )
+
+
+def _next_request_after_acceptance():
+    return Subquery(
+        Escalation.objects.filter(
+            ticket=OuterRef("ticket"), requested_at__gt=OuterRef("accepted_at")
+        )
+        .order_by("requested_at")
+        .values("requested_at")[:1]
+    )
+
+
+def _ticket_type_id() -> int:
+    return ContentType.objects.get_for_model(Ticket).pk
+
+
+def _clocks(scope: Scope):
+    """Ticket clocks started in the period, of tickets in scope (cancelled ones excluded)."""
+    tickets = Ticket.objects.filter(scope.ticket_q()).exclude(state=TicketState.CANCELLED)
+    return Clock.objects.filter(
+        scope.in_period("started_at"),
+        subject_type_id=_ticket_type_id(),
+        subject_id__in=tickets.values("pk"),
+    )
+
+
+_DECIDED = Q(met__isnull=False) | Q(breached_at__isnull=False)
+_MISSED = Q(met=False) | Q(met__isnull=True, breached_at__isnull=False)
+
+
+def _completed_stays(scope: Scope, tier: int | None = None):
+    """Accepted hand-offs in the period whose stay at the receiving tier has ended."""
+    stays = Escalation.objects.filter(
+        scope.in_period("accepted_at"),
+        scope.ticket_q("ticket__"),
+        state=EscalationState.ACCEPTED,
+    ).exclude(ticket__state=TicketState.CANCELLED)
+    if tier is not None:
+        stays = stays.filter(to_tier=tier)
+    return stays.annotate(
+        left_at=Coalesce(_next_request_after_acceptance(), F("ticket__resolved_at"))
+    ).filter(left_at__isnull=False, left_at__gte=F("accepted_at"))
+
+
+def tickets_behind(code: str, scope: Scope):
+    """The tickets a figure was computed over; None for an unknown code."""
+    cohort = scope.tickets()
+    escalated = cohort.filter(_escalated())
+    simple = {
+        "all": cohort,
+        "escalated": escalated,
+        "escalated_resolved": escalated.filter(RESOLVED),
+        "l2_reached": cohort.filter(RESOLVED).filter(_reached_l2()),
+        "l2_resolved": cohort.filter(RESOLVED, tier=Tier.L2).filter(_reached_l2()),
+        "csat_escalated": escalated.filter(csat__isnull=False),
+        "repeat": escalated.filter(_repeat()),
+        "first_level_possible": escalated.filter(first_level_possible=True),
+        "tier_1": cohort.filter(Q(resolved_at__isnull=False) | _escalated()),
+    }
+    if code in simple:
+        return simple[code]
+    everything = Ticket.objects.all()
+    if code == "returned":
+        return everything.filter(
+            pk__in=Escalation.objects.filter(
+                scope.in_period("requested_at"),
+                scope.ticket_q("ticket__"),
+                state=EscalationState.RETURNED,
+            ).values("ticket_id")
+        )
+    if code.startswith("tier_") and code[5:].isdigit():
+        return everything.filter(pk__in=_completed_stays(scope, int(code[5:])).values("ticket_id"))
+    if code.startswith("dept_") and code[5:].isdigit():
+        return everything.filter(
+            pk__in=DepartmentRequest.objects.filter(
+                scope.in_period("created_at"), scope.ticket_q("ticket__"), department_id=code[5:]
+            ).values("ticket_id")
+        )
+    if code.startswith("sla_"):
+        kind, missed = code[4:].removesuffix("_missed"), code.endswith("_missed")
+        if kind in SLA_KINDS:
+            clocks = _clocks(scope).filter(kind=kind).filter(_MISSED if missed else _DECIDED)
+            return everything.filter(pk__in=clocks.values("subject_id"))
+    return None
+
+
+TICKET_SETS = {
+    "all": "Tickets opened in the period",
+    "escalated": "Escalated tickets",
+    "escalated_resolved": "Escalated tickets that are resolved",
+    "l2_reached": "Resolved tickets that reached L2",
+    "l2_resolved": "Tickets resolved at L2",
+    "csat_escalated": "Escalated tickets with a CSAT score",
+    "repeat": "Repeat escalations",
+    "first_level_possible": "Escalations solvable at the first level",
+    "returned": "Tickets with a hand-off returned as incomplete",
+}
+
+
+def ticket_set_label(code: str) -> str:
+    if code in TICKET_SETS:
+        return TICKET_SETS[code]
+    if code.startswith("tier_"):
+        return f"Tickets that left L{code[5:]}"
+    if code.startswith("dept_"):
+        return "Tickets with requests to the department"
+    kind = code[4:].removesuffix("_missed")
+    label = ClockKind(kind).label if kind in ClockKind.values else kind
+    return (
+        f"Tickets that missed the {label.lower()} target"
+        if code.endswith("_missed")
+        else f"Tickets with a {label.lower()} target"
+    )
+
+
+# --- the figures ------------------------------------------------------------------------
+
+
+def headline(scope: Scope, goals: dict[str, MetricTarget]) -> list[Figure]:
+    """The seed dashboard's figures, in one query over tickets plus one over hand-offs."""
+    escalated = Q(first_escalated_at__isnull=False)
+    a = (
+        scope.tickets()
+        .annotate(first_escalated_at=_first_escalated_at())
+        .annotate(
+            # Aggregates must not reuse these names, or they replace them in the query.
+            is_l2=_reached_l2(),
+            is_repeat=_repeat(),
+            escalate_after=_between("first_escalated_at", "created_at"),
+            resolved_after=_between("resolved_at", "created_at"),
+        )
+        .aggregate(
+            total=Count("pk"),
+            escalated=Count("pk", filter=escalated),
+            to_escalate=Avg("escalate_after", filter=escalated),
+            resolved=Count("pk", filter=escalated & RESOLVED),
+            resolution=Avg("resolved_after", filter=escalated & RESOLVED),
+            l2_base=Count("pk", filter=Q(is_l2=True) & RESOLVED),
+            l2_resolved=Count("pk", filter=Q(is_l2=True, tier=Tier.L2) & RESOLVED),
+            csat_n=Count("csat", filter=escalated),
+            avg_csat=Avg("csat", filter=escalated),
+            repeat=Count("pk", filter=escalated & Q(is_repeat=True)),
+            flp_base=Count("pk", filter=escalated & Q(first_level_possible__isnull=False)),
+            flp=Count("pk", filter=escalated & Q(first_level_possible=True)),
+        )
+    )
+    h = Escalation.objects.filter(
+        scope.in_period("requested_at"), scope.ticket_q("ticket__")
+    ).aggregate(
+        requests=Count("pk"), returned=Count("pk", filter=Q(state=EscalationState.RETURNED))
+    )
+
+    def figure(metric, value, basis, tickets):
+        return Figure(
+            metric=metric,
+            value=value,
+            target=goals.get(metric),
+            label=Metric(metric).label,
+            basis=basis,
+            tickets=tickets,
+        )
+
+    n, esc = a["total"], a["escalated"]
+    return [
+        figure(
+            Metric.ESCALATION_RATE,
+            percent(esc, n),
+            f"{esc} of {n} tickets",
+            "escalated",
+        ),
+        figure(Metric.TIME_TO_ESCALATE, hours(a["to_escalate"]), f"{esc} tickets", "escalated"),
+        figure(
+            Metric.ESCALATED_RESOLUTION_TIME,
+            hours(a["resolution"]),
+            f"{a['resolved']} resolved escalated tickets",
+            "escalated_resolved",
+        ),
+        figure(
+            Metric.L2_RESOLUTION_RATE,
+            percent(a["l2_resolved"], a["l2_base"]),
+            f"{a['l2_resolved']} of {a['l2_base']} resolved tickets that reached L2",
+            "l2_reached",
+        ),
+        figure(
+            Metric.CSAT_ESCALATED,
+            None if a["avg_csat"] is None else float(a["avg_csat"]),
+            f"{a['csat_n']} ratings",
+            "csat_escalated",
+        ),
+        figure(
+            Metric.REPEAT_ESCALATIONS,
+            percent(a["repeat"], esc),
+            f"{a['repeat']} of {esc} escalated tickets",
+            "repeat",
+        ),
+        figure(
+            Metric.FIRST_LEVEL_POSSIBLE,
+            percent(a["flp"], a["flp_base"]),
+            f"{a['flp']} of {a['flp_base']} closed escalated tickets",
+            "first_level_possible",
+        ),
+        figure(
+            Metric.HANDOFFS_RETURNED,
+            percent(h["returned"], h["requests"]),
+            f"{h['returned']} of {h['requests']} hand-offs",
+            "returned",
+        ),
+    ]
+
+
+def tiers(scope: Scope, goals: dict[str, MetricTarget]) -> list[TierRow]:
+    """Completed stays per tier: L1 from opening to the first hand-off or resolution;
+    higher tiers from acceptance to the next hand-off or resolution."""
+    buckets = _bucket_counts("stay")
+    l1 = (
+        scope.tickets()
+        .annotate(left_at=Coalesce(_first_escalated_at(), F("resolved_at")))
+        .filter(left_at__isnull=False)
+        .annotate(stay=_between("left_at", "created_at"))
+        .aggregate(n=Count("pk"), average=Avg("stay"), **buckets)
+    )
+    higher = (
+        _completed_stays(scope)
+        .annotate(stay=_between("left_at", "accepted_at"))
+        .values("to_tier")
+        .annotate(n=Count("pk"), average=Avg("stay"), **buckets)
+        .order_by("to_tier")
+    )
+    found = {Tier.L1: l1, **{row["to_tier"]: row for row in higher}}
+    rows = []
+    for tier in Tier.values:
+        row = found.get(tier) or {"n": 0, "average": None}
+        metric = TIER_METRICS[tier]
+        rows.append(
+            TierRow(
+                metric=metric,
+                value=hours(row["average"]),
+                target=goals.get(metric),
+                tier=tier,
+                stays=row["n"],
+                average=row["average"],
+                buckets=[row.get(f"b{i}", 0) for i in range(len(STAY_BUCKETS))],
+                tickets=f"tier_{tier}",
+            )
+        )
+    return rows
+
+
+def departments(scope: Scope) -> list[DepartmentRow]:
+    """Inter-departmental response time: request to answer, against each commitment."""
+    answered = Q(answered_at__isnull=False)
+    rows = (
+        DepartmentRequest.objects.filter(scope.in_period("created_at"), scope.ticket_q("ticket__"))
+        .values("department_id", "department__name", "department__response_time")
+        .annotate(
+            requests=Count("pk"),
+            answered=Count("pk", filter=answered),
+            average=Avg(_between("answered_at", "created_at"), filter=answered),
+            within=Count(
+                "pk",
+                filter=answered
+                & Q(answered_at__lte=F("created_at") + F("department__response_time")),
+            ),
+        )
+        .order_by("department__name")
+    )
+    return [
+        DepartmentRow(
+            department_id=r["department_id"],
+            name=r["department__name"],
+            requests=r["requests"],
+            answered=r["answered"],
+            average=r["average"],
+            within=r["within"],
+            commitment=r["department__response_time"],
+        )
+        for r in rows
+    ]
+
+
+def sla(scope: Scope, goals: dict[str, MetricTarget]) -> list[SlaRow]:
+    """Attainment per target, with business, calendar and paused time taken when stopped."""
+    rows = {
+        r["kind"]: r
+        for r in _clocks(scope)
+        .filter(kind__in=list(SLA_KINDS))
+        .filter(_DECIDED)
+        .values("kind")
+        .annotate(
+            decided=Count("pk"),
+            met=Count("pk", filter=Q(met=True)),
+            business=Avg("business_taken"),
+            calendar=Avg("calendar_taken"),
+            paused=Avg("paused_calendar", filter=Q(stopped_at__isnull=False)),
+        )
+        .order_by("kind")
+    }
+    result = []
+    for kind, metric in SLA_KINDS.items():
+        r = rows.get(kind, {"decided": 0, "met": 0})
+        result.append(
+            SlaRow(
+                metric=metric,
+                value=percent(r["met"], r["decided"]),
+                target=goals.get(metric),
+                kind=kind,
+                label=ClockKind(kind).label,
+                decided=r["decided"],
+                met_count=r["met"],
+                business=r.get("business"),
+                calendar=r.get("calendar"),
+                paused=r.get("paused"),
+            )
+        )
+    return result
+
+
+# --- trends -------------------------------------------------------------------------------
+
+
+def escalations_per_day(scope: Scope) -> dict:
+    """Hand-offs requested per day, by the tier they went to."""
+    counts = {
+        (r["day"], r["to_tier"]): r["n"]
+        for r in Escalation.objects.filter(
+            scope.in_period("requested_at"), scope.ticket_q("ticket__")
+        )
+        .annotate(day=TruncDate("requested_at", tzinfo=timezone.get_current_timezone()))
+        .values("day", "to_tier")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    days = scope.days
+    return {
+        "labels": [d.isoformat() for d in days],
+        "series": [
+            {"label": f"To L{tier}", "data": [counts.get((d, tier), 0) for d in days]}
+            for tier in (Tier.L2, Tier.L3, Tier.L4)
+        ],
+    }
+
+
+def sla_per_week(scope: Scope) -> dict:
+    """Attainment per week (weeks start on Monday) for each customer-facing target."""
+    rows = (
+        _clocks(scope)
+        .filter(kind__in=list(SLA_KINDS))
+        .filter(_DECIDED)
+        .annotate(week=TruncWeek("started_at", tzinfo=timezone.get_current_timezone()))
+        .values("week", "kind")
+        .annotate(n=Count("pk"), met=Count("pk", filter=Q(met=True)))
+        .order_by()
+    )
+    cells = {}
+    for r in rows:
+        week = timezone.localtime(r["week"]).date() if hasattr(r["week"], "tzinfo") else r["week"]
+        cells[(week, r["kind"])] = percent(r["met"], r["n"])
+    first = scope.days[0]
+    monday = first - timedelta(days=first.weekday())
+    weeks = []
+    while monday <= scope.last_day:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    return {
+        "labels": [f"Week of {w.isoformat()}" for w in weeks],
+        "series": [
+            {
+                "label": ClockKind(kind).label,
+                "data": [
+                    None if cells.get((w, kind)) is None else round(cells[(w, kind)], 1)
+                    for w in weeks
+                ],
+            }
+            for kind in SLA_KINDS
+        ],
+    }
+
+
+def tier_distribution(rows: list[TierRow]) -> dict:
+    return {
+        "labels": [label for label, _ in STAY_BUCKETS],
+        "series": [{"label": f"L{row.tier}", "data": row.buckets} for row in rows],
+    }
+
+
+# --- enterprise success reviews (003 "VIP/Enterprise") -------------------------------------
+
+
+def customer_summary(scope: Scope):
+    """Per customer with tickets opened in the period: volume, escalations, outcomes."""
+    escalated = Q(is_escalated=True)
+    breached = Exists(
+        Clock.objects.filter(
+            subject_type_id=_ticket_type_id(), subject_id=OuterRef("pk"), breached_at__isnull=False
+        )
+    )
+    return (
+        scope.tickets()
+        .annotate(is_escalated=_escalated(), is_breached=breached)
+        .values(
+            "customer_id",
+            "customer__name",
+            "customer__company",
+            "customer__plan",
+            "customer__is_vip",
+        )
+        .annotate(
+            tickets=Count("pk"),
+            escalated=Count("pk", filter=escalated),
+            still_open=Count(
+                "pk", filter=escalated & ~Q(state__in=[TicketState.RESOLVED, TicketState.CLOSED])
+            ),
+            resolution=Avg(_between("resolved_at", "created_at"), filter=escalated & RESOLVED),
+            breached=Count("pk", filter=Q(is_breached=True)),
+            csat=Avg("csat"),
+        )
+        .order_by("-escalated", "-tickets", "customer__name", "customer_id")
+    )

@@ -1,0 +1,230 @@
+"""Every metrics table once, as text cells: the page shows them and CSV writes the same cells."""
+
+import csv
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.urls import reverse
+
+from core.choices import Tier
+
+from ..models import Plan
+from . import figures as f
+from .scope import Scope
+
+
+@dataclass
+class Cell:
+    text: str
+    href: str = ""
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    caption: str = ""
+
+
+def tickets_url(code: str, scope: Scope) -> str:
+    """The admin ticket list showing exactly the tickets behind a figure."""
+    params = {"metric": code, **{f"m_{k}": v for k, v in scope.params().items()}}
+    return f"{reverse('admin:escalation_ticket_changelist')}?{urlencode(params)}"
+
+
+def _count(n: int, code: str, scope: Scope) -> Cell:
+    return Cell(str(n), tickets_url(code, scope) if n else "")
+
+
+def figures_table(scope: Scope, rows: list[f.Figure]) -> Table:
+    return Table(
+        "figures",
+        "Escalation figures",
+        ["Metric", "Current", "Target", "Status", "Based on"],
+        [
+            [
+                Cell(r.label),
+                Cell(r.value_text, tickets_url(r.tickets, scope)),
+                Cell(r.target_text),
+                Cell(r.status_text),
+                Cell(r.basis),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def tiers_table(scope: Scope, rows: list[f.TierRow]) -> Table:
+    return Table(
+        "tiers",
+        "Time spent at each tier",
+        [
+            "Tier",
+            "Completed stays",
+            "Average time",
+            *[label for label, _ in f.STAY_BUCKETS],
+            "Target",
+            "Status",
+        ],
+        [
+            [
+                Cell(Tier(r.tier).label),
+                _count(r.stays, r.tickets, scope),
+                Cell(f.duration_text(r.average)),
+                *[Cell(str(n)) for n in r.buckets],
+                Cell(r.target_text),
+                Cell(r.status_text),
+            ]
+            for r in rows
+        ],
+        "L1: from opening to the first hand-off or resolution. Higher tiers: from accepting "
+        "the hand-off to the next hand-off or resolution.",
+    )
+
+
+def departments_table(scope: Scope, rows: list[f.DepartmentRow]) -> Table:
+    return Table(
+        "departments",
+        "Inter-departmental response time",
+        [
+            "Department",
+            "Requests",
+            "Answered",
+            "Average response",
+            "Answered within commitment",
+            "Commitment",
+            "Status",
+        ],
+        [
+            [
+                Cell(r.name),
+                _count(r.requests, r.tickets, scope),
+                Cell(str(r.answered)),
+                Cell(f.duration_text(r.average)),
+                Cell(r.within_text),
+                Cell(f.duration_text(r.commitment)),
+                Cell(r.status_text),
+            ]
+            for r in rows
+        ],
+        "Requests sent in the period; response is request to answer, in calendar time.",
+    )
+
+
+def sla_table(scope: Scope, rows: list[f.SlaRow]) -> Table:
+    return Table(
+        "sla",
+        "SLA attainment per target",
+        [
+            "Target",
+            "Decided",
+            "Met",
+            "Attainment",
+            "Goal",
+            "Status",
+            "Missed",
+            "Average business time",
+            "Average calendar time",
+            "Average paused time",
+        ],
+        [
+            [
+                Cell(r.label),
+                Cell(str(r.decided)),
+                Cell(str(r.met_count)),
+                Cell(r.value_text),
+                Cell(r.target_text),
+                Cell(r.status_text),
+                _count(r.decided - r.met_count, r.tickets, scope),
+                Cell(f.duration_text(r.business)),
+                Cell(f.duration_text(r.calendar)),
+                Cell(f.duration_text(r.paused)),
+            ]
+            for r in rows
+        ],
+        "Targets started in the period that were met, missed, or are running past their "
+        "deadline. Times are of stopped targets; business time excludes paused time.",
+    )
+
+
+def series_table(key: str, title: str, first: str, chart: dict, unit: str = "") -> Table:
+    """A chart's data as a table: the chart's text alternative and its CSV."""
+    return Table(
+        key,
+        title,
+        [first, *[s["label"] for s in chart["series"]]],
+        [
+            [Cell(label)]
+            + [
+                Cell("—" if s["data"][i] is None else f"{s['data'][i]}{unit}")
+                for s in chart["series"]
+            ]
+            for i, label in enumerate(chart["labels"])
+        ],
+    )
+
+
+def customers_table(scope: Scope, rows) -> Table:
+    plans = dict(Plan.choices)
+    return Table(
+        "customers",
+        "Escalations per customer",
+        [
+            "Customer",
+            "Company",
+            "Plan",
+            "VIP",
+            "Tickets",
+            "Escalated",
+            "Escalation rate",
+            "Escalated, not yet resolved",
+            "Average resolution (escalated)",
+            "Tickets with an SLA breach",
+            "Average CSAT",
+        ],
+        [
+            [
+                Cell(
+                    r["customer__name"],
+                    reverse("admin:escalation_customer_change", args=[r["customer_id"]]),
+                ),
+                Cell(r["customer__company"] or "—"),
+                Cell(plans.get(r["customer__plan"], r["customer__plan"])),
+                Cell("Yes" if r["customer__is_vip"] else "No"),
+                Cell(str(r["tickets"])),
+                Cell(str(r["escalated"])),
+                Cell(f.value_text(f.percent(r["escalated"], r["tickets"]), "%")),
+                Cell(str(r["still_open"])),
+                Cell(f.duration_text(r["resolution"])),
+                Cell(str(r["breached"])),
+                Cell("—" if r["csat"] is None else f"{float(r['csat']):.1f}/5"),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def csv_response(table: Table, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([_safe(cell.text) for cell in row])
+    return response
+
+
+def _safe(text: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection) in free-text cells."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.rstrip("%"))
+    except ValueError:
+        return False
+    return True

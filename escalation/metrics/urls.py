@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+from . import views
+
+app_name = "metrics"
+urlpatterns = [
+    path("", admin.site.admin_view(views.dashboard), name="dashboard"),
+    path("customers/", admin.site.admin_view(views.customers), name="customers"),
+]
