@@ -1,0 +1,165 @@
+"""The escalation figures on the hand-built week (see conftest): every value known by hand."""
+
+from datetime import timedelta
+
+import pytest
+
+from escalation.metrics import figures as f
+from escalation.metrics.scope import scope_from
+from escalation.models import Metric, MetricTarget
+
+
+def by_metric(figures):
+    return {x.metric: x for x in figures}
+
+
+def test_001_dashboard_figures_match_the_hand_built_week(week):
+    figures = by_metric(f.headline(week.scope, f.targets()))
+
+    rate = figures[Metric.ESCALATION_RATE]
+    assert rate.value == 75.0 and rate.basis == "3 of 4 tickets"  # T5 cancelled, T0 outside
+    assert rate.target_text == "< 15%" and rate.met is False
+    assert rate.status_text == "❌ Off target"
+
+    to_escalate = figures[Metric.TIME_TO_ESCALATE]
+    assert to_escalate.value == pytest.approx(4.0)  # (2 h + 6 h + 4 h) / 3
+    assert to_escalate.met is False  # the target is strictly under 4 h
+
+    resolution = figures[Metric.ESCALATED_RESOLUTION_TIME]
+    assert resolution.value == pytest.approx((26.5 + 54 + 1 / 3) / 2)
+    assert resolution.target is None and resolution.status_text == "—"
+
+    l2 = figures[Metric.L2_RESOLUTION_RATE]
+    assert l2.value == 50.0 and l2.basis.startswith("1 of 2")  # T1 at L2; T2 went on to L3
+
+    csat = figures[Metric.CSAT_ESCALATED]
+    assert csat.value == 4.0 and csat.basis == "2 ratings"  # T3's 4 is not escalated
+    assert csat.met is False and csat.target_text == "> 4.0/5"
+
+    repeat = figures[Metric.REPEAT_ESCALATIONS]
+    assert repeat.value == pytest.approx(100 / 3)  # T2: customer A escalated T1 the day before
+
+    assert figures[Metric.FIRST_LEVEL_POSSIBLE].value == 0.0
+    assert figures[Metric.FIRST_LEVEL_POSSIBLE].basis == "0 of 2 closed escalated tickets"
+    assert figures[Metric.HANDOFFS_RETURNED].value == 25.0  # T4's of four hand-offs
+
+
+def test_000_time_at_each_tier(week):
+    rows = {r.tier: r for r in f.tiers(week.scope, f.targets())}
+    # L1: T1 2 h, T2 6 h, T3 1 h (resolved), T4 4 h (until its hand-off).
+    assert rows[1].stays == 4 and rows[1].value == pytest.approx(3.25)
+    assert rows[1].buckets == [0, 2, 2, 0, 0, 0]
+    # L2: T1 accepted Mon 11:30 until resolved Tue 11:30; T2 until its hand-off to L3.
+    assert rows[2].stays == 2 and rows[2].average == timedelta(hours=24)
+    assert rows[2].buckets == [0, 0, 0, 0, 2, 0]
+    assert rows[3].stays == 1 and rows[3].average == timedelta(hours=24)
+    assert rows[4].stays == 0 and rows[4].average is None
+
+
+def test_000_inter_departmental_response_time(week):
+    from contacts.models import Department
+
+    (row,) = f.departments(week.scope)
+    assert row.name == Department.objects.get(code="technical-support").name
+    assert (row.requests, row.answered, row.average) == (1, 1, timedelta(hours=2))
+    assert row.commitment == timedelta(hours=4) and row.met is True
+    assert row.within_text == "100.0%" and row.status_text == "✅ On target"
+
+
+def test_sla_attainment_per_target_with_business_calendar_and_paused_time(week):
+    rows = {r.kind: r for r in f.sla(week.scope, f.targets())}
+    first = rows["first_response"]
+    assert (first.decided, first.met_count) == (4, 4)
+    ack = rows["acknowledgement"]  # T1 and T4 waited 30 min; T2's two hand-offs 10 min each
+    assert (ack.decided, ack.met_count, ack.value) == (4, 2, 50.0)
+    assert ack.met is False and ack.target_text == "≥ 95%"
+    resolution = rows["resolution"]  # T2 took 24 h 20 min of business time: missed
+    assert (resolution.decided, resolution.met_count) == (3, 2)
+    assert (
+        resolution.business
+        == (
+            timedelta(hours=11, minutes=30)
+            + timedelta(hours=24, minutes=20)
+            + timedelta(minutes=30)
+        )
+        / 3
+    )
+    assert (
+        resolution.calendar
+        == (
+            timedelta(hours=26, minutes=30)
+            + timedelta(hours=54, minutes=20)
+            + timedelta(minutes=30)
+        )
+        / 3
+    )
+    assert resolution.paused == timedelta(minutes=30) / 3  # only T3 waited on the customer
+
+
+def test_trends_per_day_and_week(week):
+    per_day = f.escalations_per_day(week.scope)
+    assert per_day["labels"][0] == "2026-11-02" and len(per_day["labels"]) == 7
+    to_l2, to_l3, to_l4 = (s["data"] for s in per_day["series"])
+    assert to_l2 == [1, 1, 0, 1, 0, 0, 0]  # T1 Mon, T2 Tue, T4 Thu
+    assert to_l3 == [0, 0, 1, 0, 0, 0, 0] and to_l4 == [0] * 7
+    weeks = f.sla_per_week(week.scope)
+    assert weeks["labels"] == ["Week of 2026-11-02"]
+    series = {s["label"]: s["data"] for s in weeks["series"]}
+    assert series["Acknowledgement"] == [50.0] and series["First response"] == [100.0]
+
+
+def test_filters_narrow_every_figure(week):
+    scope, _ = scope_from({**week.params, "plan": "enterprise"})
+    figures = by_metric(f.headline(scope, {}))
+    assert figures[Metric.ESCALATION_RATE].basis == "1 of 2 tickets"  # customer B: T3, T4
+    scope, _ = scope_from({**week.params, "priority": "low"})
+    assert by_metric(f.headline(scope, {}))[Metric.ESCALATION_RATE].value is None
+    assert f.departments(scope) == []
+
+
+def test_each_figure_lists_exactly_the_tickets_behind_it(week):
+    def refs(code):
+        return set(f.tickets_behind(code, week.scope).values_list("pk", flat=True))
+
+    assert refs("all") == {week.t1.pk, week.t2.pk, week.t3.pk, week.t4.pk}
+    assert refs("escalated") == {week.t1.pk, week.t2.pk, week.t4.pk}
+    assert refs("l2_reached") == {week.t1.pk, week.t2.pk}
+    assert refs("l2_resolved") == {week.t1.pk}
+    assert refs("repeat") == {week.t2.pk}
+    assert refs("returned") == {week.t4.pk}
+    assert refs("tier_3") == {week.t2.pk}
+    assert refs("sla_acknowledgement_missed") == {week.t1.pk, week.t4.pk}
+    assert refs("sla_resolution_missed") == {week.t2.pk}
+    assert f.tickets_behind("nonsense", week.scope) is None
+
+
+def test_monthly_customer_summary(week):
+    rows = {r["customer__name"]: r for r in f.customer_summary(week.scope)}
+    assert set(rows) == {"Acme Ops", "Bolt Enterprise"}
+    acme, bolt = rows["Acme Ops"], rows["Bolt Enterprise"]
+    assert (acme["tickets"], acme["escalated"], acme["still_open"]) == (2, 2, 0)
+    assert (bolt["tickets"], bolt["escalated"], bolt["still_open"]) == (2, 1, 1)
+    assert acme["csat"] == 4.0 and bolt["csat"] == 4.0
+    assert acme["breached"] == 0  # nothing swept as breached in this week
+
+
+def test_targets_are_data_a_lead_edits(week):
+    MetricTarget.objects.filter(metric=Metric.ESCALATION_RATE).update(value=80)
+    rate = by_metric(f.headline(week.scope, f.targets()))[Metric.ESCALATION_RATE]
+    assert rate.met is True and rate.target_text == "< 80%"
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "error"),
+    [
+        (Metric.ESCALATION_RATE, 150, "percentage from 0 to 100"),
+        (Metric.CSAT_ESCALATED, 7, "score from 1 to 5"),
+        (Metric.TIME_TO_ESCALATE, 0, "positive number of hours"),
+    ],
+)
+def test_impossible_targets_are_refused(db, metric, value, error):
+    from django.core.exceptions import ValidationError
+
+    target = MetricTarget(metric=metric, comparison="lt", value=value)
+    with pytest.raises(ValidationError, match=error):
+        target.clean()
