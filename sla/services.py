@@ -470,6 +470,8 @@ class ClockPlan:
     warning_thresholds: list[int]
     policy_version: int | None
     paused_since: datetime | None = None
+    stopped_at: datetime | None = None  # a finished target: recorded as met or missed
+    cycle: int = 1
     due_at: datetime | None = None
     warn_at: datetime | None = None
 
@@ -492,11 +494,15 @@ def clocks_bulk_create(plans: list[ClockPlan], *, now: datetime) -> int:
     For volume only (seeding): no per-row signals, and timers already past are not
     created, so loading old data never floods the outbox.
     """
-    clocks = [
-        Clock(
+    schedules: dict[int, object] = {}
+    clocks = []
+    for p in plans:
+        end = p.stopped_at or now
+        clock = Clock(
             subject_type_id=p.subject_type_id,
             subject_id=p.subject_id,
             kind=p.kind,
+            cycle=p.cycle,
             calendar=p.calendar,
             target=p.target,
             started_at=p.started_at,
@@ -504,14 +510,21 @@ def clocks_bulk_create(plans: list[ClockPlan], *, now: datetime) -> int:
             warning_thresholds=sorted(p.warning_thresholds),
             policy_version=p.policy_version,
             paused_since=p.paused_since,
-            breached_at=p.due_at if p.due_at <= now and p.paused_since is None else None,
+            breached_at=p.due_at if p.due_at <= end and p.paused_since is None else None,
         )
-        for p in plans
-    ]
+        if p.stopped_at is not None:
+            schedule = schedules.get(p.calendar.pk)
+            if schedule is None:
+                schedule = schedules[p.calendar.pk] = p.calendar.schedule()
+            clock.stopped_at = p.stopped_at
+            clock.business_taken = business_time_between(p.started_at, p.stopped_at, schedule)
+            clock.calendar_taken = p.stopped_at - p.started_at
+            clock.met = p.stopped_at <= p.due_at
+        clocks.append(clock)
     Clock.objects.bulk_create(clocks, batch_size=2000)
     timers = []
     for clock, plan in zip(clocks, plans, strict=True):
-        if plan.paused_since is not None:
+        if plan.paused_since is not None or plan.stopped_at is not None:
             continue
         stages = []
         if plan.warn_at is not None:

@@ -26,6 +26,8 @@ from escalation.models import (
     ACTIVE_STATES,
     Category,
     Customer,
+    DepartmentRequest,
+    DepartmentRequestState,
     Escalation,
     EscalationState,
     EscalationType,
@@ -36,7 +38,7 @@ from escalation.models import (
     Trigger,
 )
 from sla import services as sla
-from sla.models import ClockKind
+from sla.models import ClockKind, SlaSettings
 
 DEMO_PREFIX = "demo-"
 DEMO_USERS = [
@@ -304,7 +306,7 @@ class Command(BaseCommand):
         todo = max(0, wanted - existing)
         if not todo:
             return 0
-        categories = list(Category.objects.filter(is_active=True))
+        categories = list(Category.objects.filter(is_active=True).select_related("route_to"))
         enterprise = set(
             Customer.objects.filter(pk__in=customer_ids, plan=Plan.ENTERPRISE).values_list(
                 "pk", flat=True
@@ -327,56 +329,76 @@ class Command(BaseCommand):
                 for ticket, ticket_plans in zip(batch, plans, strict=True):
                     for plan in ticket_plans:
                         plan.subject_id = ticket.pk
-                sla.clocks_bulk_create([p for ps in plans for p in ps], now=now)
-                self._escalations(rng, batch, staff)
+                escalations = self._escalations(rng, batch, staff, now)
+                acknowledgements = self._plan_acknowledgements(escalations, enterprise)
+                sla.clocks_bulk_create([p for ps in plans for p in ps] + acknowledgements, now=now)
+                self._department_requests(rng, escalations, now)
             done += size
             if self.verbosity:
                 self._progress(done, todo)
         return todo
 
-    def _escalations(self, rng, tickets: list[Ticket], staff) -> None:
-        """Every demo ticket above L1 got there by a hand-off: pending if still escalated."""
+    def _escalations(self, rng, tickets: list[Ticket], staff, now) -> list[Escalation]:
+        """Every demo ticket above L1 got there by a hand-off (pending if still escalated);
+        a few L1 tickets had a hand-off returned as incomplete."""
         rows = []
         for t in tickets:
-            if t.tier == Tier.L1:
+            returned = t.tier == Tier.L1 and t.state != TicketState.NEW and rng.random() < 0.04
+            if t.tier == Tier.L1 and not returned:
                 continue
-            pending = t.state == TicketState.ESCALATED
-            asked_by = t.owner if pending else rng.choice(staff[t.tier - 1])
-            requested = t.created_at + timedelta(minutes=rng.randint(10, 240))
-            rows.append(
-                Escalation(
-                    ticket=t,
-                    from_tier=t.tier - 1,
-                    to_tier=t.tier,
-                    type=EscalationType.FUNCTIONAL,
-                    trigger=rng.choice(
-                        [
-                            Trigger.LACKS_EXPERTISE,
-                            Trigger.NEEDS_ACCESS,
-                            Trigger.CONFIRMED_BUG,
-                            Trigger.CUSTOMER_REQUEST,
-                        ]
-                    ),
-                    previous_owner=asked_by,
-                    requested_by=asked_by,
-                    requested_at=requested,
-                    state=EscalationState.REQUESTED if pending else EscalationState.ACCEPTED,
-                    accepted_by=None if pending else t.owner,
-                    accepted_at=None
-                    if pending
-                    else requested + timedelta(minutes=rng.randint(2, 40)),
-                    summary=t.subject,
-                    impact="Demo impact",
-                    ongoing_since="Since the ticket opened",
-                    troubleshooting="Demo steps: cleared cache, reconnected; same error.",
-                    why_escalating="Demo escalation",
-                    questions="What is the root cause?",
-                    customer_expectation="A fix",
-                    business_impact="Team blocked",
-                    sentiment=t.sentiment,
+            until = t.resolved_at or now
+            at = t.created_at
+            # One hand-off per tier climbed: an L3 ticket went L1 → L2, then L2 → L3.
+            for to_tier in range(Tier.L2, (Tier.L2 if returned else t.tier) + 1):
+                last = to_tier == max(Tier.L2, t.tier)
+                pending = last and t.state == TicketState.ESCALATED
+                state = EscalationState.ACCEPTED
+                if pending:
+                    state = EscalationState.REQUESTED
+                elif returned:
+                    state = EscalationState.RETURNED
+                asked_by = t.owner if pending or returned else rng.choice(staff[to_tier - 1])
+                taker = t.owner if last else rng.choice(staff[to_tier])
+                requested = at + min(timedelta(minutes=rng.randint(10, 240)), (until - at) * 0.4)
+                answered = requested + min(
+                    timedelta(minutes=rng.randint(2, 40)), (until - requested) * 0.5
                 )
-            )
-        bulk_create_with_history(
+                at = answered
+                rows.append(
+                    Escalation(
+                        ticket=t,
+                        from_tier=to_tier - 1,
+                        to_tier=to_tier,
+                        type=EscalationType.FUNCTIONAL,
+                        trigger=rng.choice(
+                            [
+                                Trigger.LACKS_EXPERTISE,
+                                Trigger.NEEDS_ACCESS,
+                                Trigger.CONFIRMED_BUG,
+                                Trigger.CUSTOMER_REQUEST,
+                            ]
+                        ),
+                        previous_owner=asked_by,
+                        requested_by=asked_by,
+                        requested_at=requested,
+                        state=state,
+                        accepted_by=taker if state == EscalationState.ACCEPTED else None,
+                        accepted_at=answered if state == EscalationState.ACCEPTED else None,
+                        returned_by=rng.choice(staff[Tier.L2]) if returned else None,
+                        returned_at=answered if returned else None,
+                        return_reason="No troubleshooting steps recorded" if returned else "",
+                        summary=t.subject,
+                        impact="Demo impact",
+                        ongoing_since="Since the ticket opened",
+                        troubleshooting="Demo steps: cleared cache, reconnected; same error.",
+                        why_escalating="Demo escalation",
+                        questions="What is the root cause?",
+                        customer_expectation="A fix",
+                        business_impact="Team blocked",
+                        sentiment=t.sentiment,
+                    )
+                )
+        return bulk_create_with_history(
             rows,
             Escalation,
             batch_size=BATCH,
@@ -384,10 +406,75 @@ class Command(BaseCommand):
             default_change_reason="demo data",
         )
 
-    def _plan_clocks(self, ticket: Ticket, enterprise: bool, now) -> list[sla.ClockPlan]:
-        """SLA clocks of an active demo ticket, and its SLA columns (before it is inserted)."""
-        if ticket.state not in ACTIVE_STATES:
-            return []
+    def _plan_acknowledgements(self, escalations, enterprise) -> list[sla.ClockPlan]:
+        """The 15-minute acknowledgement target of every answered hand-off."""
+        target = SlaSettings.load().acknowledgement_target
+        plans, cycles = [], {}
+        for e in escalations:
+            answered = e.accepted_at or e.returned_at
+            if answered is None:
+                continue
+            t = self._targets_for(e.ticket, e.ticket.customer_id in enterprise)
+            cycles[e.ticket_id] = cycles.get(e.ticket_id, 0) + 1
+            plans.append(
+                sla.clock_plan(
+                    sla.ClockPlan(
+                        subject_type_id=self._ticket_type,
+                        subject_id=e.ticket_id,
+                        kind=ClockKind.ACKNOWLEDGEMENT,
+                        calendar=t.calendar,
+                        target=target,
+                        started_at=e.requested_at,
+                        warning_thresholds=[],
+                        policy_version=t.policy_version,
+                        stopped_at=answered,
+                        cycle=cycles[e.ticket_id],
+                    ),
+                    self._schedules,
+                )
+            )
+        return plans
+
+    def _department_requests(self, rng, escalations, now) -> None:
+        """Some escalated tickets needed another department (000 §4.2), most answered."""
+        rows = []
+        for e in escalations:
+            t = e.ticket
+            if e.accepted_at is None or rng.random() > 0.3:
+                continue
+            created = e.accepted_at + timedelta(minutes=rng.randint(10, 90))
+            until = t.resolved_at or now
+            if created >= until:
+                continue
+            answered = None
+            if t.state != TicketState.WAITING_ON_DEPARTMENT:
+                answered = min(created + timedelta(minutes=rng.randint(20, 600)), until)
+            rows.append(
+                DepartmentRequest(
+                    ticket=t,
+                    department=t.category.route_to,
+                    needed="Check the account on the server side",
+                    customer_impact="Customer blocked",
+                    findings="Reproduced; logs attached",
+                    channel_used="demo",
+                    state=DepartmentRequestState.ANSWERED
+                    if answered
+                    else DepartmentRequestState.OPEN,
+                    requested_by=e.accepted_by,
+                    created_at=created,
+                    answered_at=answered,
+                    answer="Fixed on our side (demo)" if answered else "",
+                )
+            )
+        bulk_create_with_history(
+            rows,
+            DepartmentRequest,
+            batch_size=BATCH,
+            default_user=self.actor,
+            default_change_reason="demo data",
+        )
+
+    def _targets_for(self, ticket: Ticket, enterprise: bool) -> sla.Targets:
         if not hasattr(self, "_targets"):
             self._targets, self._schedules = {}, {}
             self._ticket_type = ContentType.objects.get_for_model(Ticket).pk
@@ -396,10 +483,21 @@ class Command(BaseCommand):
             self._targets[key] = sla.targets_for(
                 priority=key[0], enterprise=key[1], category_response=key[2]
             )
-        t = self._targets[key]
-        kinds = [(ClockKind.RESOLUTION, t.resolution)]
-        if ticket.state == TicketState.NEW:
-            kinds.insert(0, (ClockKind.FIRST_RESPONSE, t.first_response))
+        return self._targets[key]
+
+    def _plan_clocks(self, ticket: Ticket, enterprise: bool, now) -> list[sla.ClockPlan]:
+        """SLA clocks of a demo ticket, and its SLA columns (before it is inserted).
+
+        Active tickets get running clocks; finished ones a first response and a
+        resolution that were met or missed, so the metrics have a history to show.
+        """
+        if ticket.state == TicketState.CANCELLED:
+            return []
+        t = self._targets_for(ticket, enterprise)
+        finished = ticket.state not in ACTIVE_STATES
+        kinds = [(ClockKind.RESOLUTION, t.resolution, ticket.resolved_at)]
+        if ticket.state == TicketState.NEW or finished:
+            kinds.insert(0, (ClockKind.FIRST_RESPONSE, t.first_response, ticket.first_response_at))
         paused = ticket.state == TicketState.WAITING_ON_CUSTOMER
         plans = [
             sla.clock_plan(
@@ -413,11 +511,14 @@ class Command(BaseCommand):
                     warning_thresholds=t.warning_thresholds,
                     policy_version=t.policy_version,
                     paused_since=now - (now - ticket.created_at) / 2 if paused else None,
+                    stopped_at=stopped if finished else None,
                 ),
                 self._schedules,
             )
-            for kind, target in kinds
+            for kind, target, stopped in kinds
         ]
+        if finished:
+            return plans
         if paused:
             ticket.sla_paused = True
         else:
@@ -428,7 +529,8 @@ class Command(BaseCommand):
     def _ticket(self, rng, now, categories, customer_ids, staff) -> Ticket:
         category = rng.choice(categories)
         state = rng.choice(STATES)
-        tier = rng.choice([Tier.L1] * 6 + [Tier.L2] * 3 + [Tier.L3])
+        # Roughly one ticket in six goes above L1 (001's target is under 15%).
+        tier = rng.choice([Tier.L1] * 15 + [Tier.L2] * 2 + [Tier.L3])
         if state == TicketState.ESCALATED:
             tier = rng.choice([Tier.L2, Tier.L3])
         # While an escalation waits for acceptance, its requester (a tier below) still owns it.
@@ -441,8 +543,11 @@ class Command(BaseCommand):
         resolved = closed = None
         csat = None
         if state in (TicketState.RESOLVED, TicketState.CLOSED):
-            resolved = created + age * rng.uniform(0.1, 0.9)
-            csat = rng.choice([None, 2, 3, 4, 4, 5, 5])
+            # First answer within hours, resolution within about a day (sometimes much later).
+            responded = min(created + timedelta(minutes=rng.randint(5, 300)), now)
+            took = timedelta(minutes=int(rng.expovariate(1 / (60 * 18 * tier))))
+            resolved = min(responded + took, now - timedelta(minutes=1))
+            csat = rng.choice([None, 2, 3, 4, 4, 5, 5, 5])
         if state == TicketState.CLOSED:
             closed = resolved + (now - resolved) * rng.uniform(0.1, 1)
         return Ticket(
@@ -465,6 +570,8 @@ class Command(BaseCommand):
             closed_at=closed,
             resolution_summary="Resolved (demo)." if resolved else "",
             csat=csat,
+            resolved_by_specialist=rng.random() < 0.85 if closed and tier > Tier.L1 else None,
+            first_level_possible=rng.random() < 0.12 if closed and tier > Tier.L1 else None,
             external_reference=f"ZD-{rng.randint(100000, 999999)}" if rng.random() < 0.5 else "",
         )
 
