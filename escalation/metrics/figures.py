@@ -133,7 +133,7 @@ class Judged:
             return "—"
         if self.value is None:
             return "No data"
-        return "✅ On target" if self.met else "❌ Off target"
+        return "✓ On target" if self.met else "✗ Off target"
 
     @property
     def value_text(self) -> str:
@@ -184,7 +184,7 @@ class DepartmentRow:
             return "—"
         if self.average is None:
             return "No data"
-        return "✅ On target" if self.met else "❌ Off target"
+        return "✓ On target" if self.met else "✗ Off target"
 
     @property
     def tickets(self) -> str:

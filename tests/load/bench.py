@@ -47,7 +47,6 @@ def main() -> None:
     print(f"seed_demo --tickets {TICKETS}: {seeded:.1f} s")  # noqa: T201
 
     client = Client()
-    client.force_login(get_user_model().objects.get(username="lead"))
     changelist = reverse("admin:escalation_ticket_changelist")
     pages = [
         ("admin ticket list, first page", changelist, {}),
@@ -59,9 +58,17 @@ def main() -> None:
         ("admin ticket list, search (customer name)", changelist, {"q": "Priya"}),
         ("admin ticket list, search (reference)", changelist, {"q": "ESC-000777"}),
     ]
-    pages += desk_pages(client)
-    print(f"{'page':<45} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")  # noqa: T201
-    for label, url, params in pages:
+    pages += metrics_pages()
+    pages += audit_pages_if_present(client)
+    pages += desk_pages()
+    print(f"{'page':<50} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")  # noqa: T201
+    users = {}
+    for label, url, params, *who in pages:
+        # Each page as the role that uses it: leads by default, auditors the trail.
+        username = who[0] if who else "lead"
+        if username not in users:
+            users[username] = get_user_model().objects.get(username=username)
+        client.force_login(users[username])
         for _ in range(WARMUP):
             client.get(url, params)
         timings = []
@@ -75,13 +82,40 @@ def main() -> None:
         timings.sort()
         p95 = timings[int(len(timings) * 0.95) - 1]
         print(  # noqa: T201
-            f"{label:<45} {statistics.median(timings):>10.1f} {p95:>8.1f} "
+            f"{label:<50} {statistics.median(timings):>10.1f} {p95:>8.1f} "
             f"{len(queries.captured_queries):>8}"
         )
     bench_sweep()
 
 
-def desk_pages(lead_client) -> list:
+def metrics_pages() -> list:
+    """The leads' metrics (aggregated in the database) over three periods and with filters."""
+    from django.urls import reverse
+
+    dashboard = reverse("metrics:dashboard")
+    return [
+        ("metrics: dashboard, last 30 days", dashboard, {"period": "30"}),
+        ("metrics: dashboard, last 90 days", dashboard, {"period": "90"}),
+        (
+            "metrics: dashboard, 90 days, high + enterprise",
+            dashboard,
+            {"period": "90", "priority": "high", "plan": "enterprise"},
+        ),
+        ("metrics: CSV of the figures, 90 days", dashboard, {"period": "90", "export": "figures"}),
+        ("metrics: customer summary, last month", reverse("metrics:customers"), {}),
+    ]
+
+
+def audit_pages_if_present(client) -> list:
+    """The auditors' trail, timed as the demo auditor."""
+    try:
+        from tests.load.audit_bench import audit_pages
+    except ImportError:
+        return []
+    return [(*page, "auditor") for page in audit_pages(client)]
+
+
+def desk_pages() -> list:
     """My queue for a busy agent, and a ticket page with 20 timeline entries."""
     from django.contrib.auth import get_user_model
     from django.urls import reverse
@@ -90,7 +124,6 @@ def desk_pages(lead_client) -> list:
     from escalation.models import ACTIVE_STATES, Ticket
 
     agent = get_user_model().objects.get(username="agent")
-    lead_client.force_login(agent)
     ticket = Ticket.objects.filter(owner=agent, state__in=ACTIVE_STATES).order_by("pk").first()
     have = ticket.communications.count()
     for n in range(have, 20):
@@ -103,8 +136,13 @@ def desk_pages(lead_client) -> list:
         )
     mine = Ticket.objects.filter(owner=agent, state__in=ACTIVE_STATES).count()
     return [
-        (f"desk: my queue ({mine} active tickets)", reverse("desk:queue"), {}),
-        ("desk: ticket page (20+ timeline entries)", reverse("desk:ticket", args=[ticket.pk]), {}),
+        (f"desk: my queue ({mine} active tickets)", reverse("desk:queue"), {}, "agent"),
+        (
+            "desk: ticket page (20+ timeline entries)",
+            reverse("desk:ticket", args=[ticket.pk]),
+            {},
+            "agent",
+        ),
     ]
 
 

@@ -19,7 +19,7 @@ def test_001_dashboard_figures_match_the_hand_built_week(week):
     rate = figures[Metric.ESCALATION_RATE]
     assert rate.value == 75.0 and rate.basis == "3 of 4 tickets"  # T5 cancelled, T0 outside
     assert rate.target_text == "< 15%" and rate.met is False
-    assert rate.status_text == "❌ Off target"
+    assert rate.status_text == "✗ Off target"
 
     to_escalate = figures[Metric.TIME_TO_ESCALATE]
     assert to_escalate.value == pytest.approx(4.0)  # (2 h + 6 h + 4 h) / 3
@@ -63,7 +63,7 @@ def test_000_inter_departmental_response_time(week):
     assert row.name == Department.objects.get(code="technical-support").name
     assert (row.requests, row.answered, row.average) == (1, 1, timedelta(hours=2))
     assert row.commitment == timedelta(hours=4) and row.met is True
-    assert row.within_text == "100.0%" and row.status_text == "✅ On target"
+    assert row.within_text == "100.0%" and row.status_text == "✓ On target"
 
 
 def test_sla_attainment_per_target_with_business_calendar_and_paused_time(week):
