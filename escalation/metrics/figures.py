@@ -9,19 +9,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import (
-    Avg,
-    Count,
-    DurationField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-)
-from django.db.models.functions import Coalesce, TruncDate, TruncWeek
-from django.utils import timezone
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from core.choices import Tier
 from sla.models import Clock, ClockKind
@@ -37,8 +26,8 @@ from ..models import (
     TicketState,
 )
 from ..models.metrics import HOURS, PERCENT
-from ..rules import REPEAT_WINDOW
-from .scope import Scope
+from .scope import Scope, local_midnight
+from .sql import DurationSeconds, as_duration, bucket, seconds_between
 
 # Stays at a tier, grouped for the distribution chart: (label, upper bound or None).
 STAY_BUCKETS = [
@@ -64,18 +53,14 @@ TIER_METRICS = {
 RESOLVED = Q(resolved_at__isnull=False, state__in=[TicketState.RESOLVED, TicketState.CLOSED])
 
 
-def _between(end: str, start: str) -> ExpressionWrapper:
-    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
-
-
-def _bucket_counts(duration: str) -> dict:
+def _bucket_counts(seconds: str) -> dict:
     counts, lower = {}, None
     for i, (_, upper) in enumerate(STAY_BUCKETS):
         q = Q()
         if lower is not None:
-            q &= Q(**{f"{duration}__gte": lower})
+            q &= Q(**{f"{seconds}__gte": lower.total_seconds()})
         if upper is not None:
-            q &= Q(**{f"{duration}__lt": upper})
+            q &= Q(**{f"{seconds}__lt": upper.total_seconds()})
         counts[f"b{i}"] = Count("pk", filter=q)
         lower = upper
     return counts
@@ -108,7 +93,7 @@ def value_text(value: float | None, unit: str) -> str:
         return f"{value:.1f}%"
     if unit == HOURS:
         return duration_text(timedelta(hours=value))
-    return f"{value:.1f}/5"
+    return f"{value:.2f}/5"
 
 
 @dataclass
@@ -213,45 +198,7 @@ def targets() -> dict[str, MetricTarget]:
 # --- the tickets behind the figures -------------------------------------------------------
 
 
-def _escalated():
-    return Exists(Escalation.objects.filter(ticket=OuterRef("pk")))
-
-
-def _reached_l2():
-    return Exists(
-        Escalation.objects.filter(
-            ticket=OuterRef("pk"), to_tier=Tier.L2, state=EscalationState.ACCEPTED
-        )
-    )
-
-
-def _repeat():
-    """Another escalated ticket of the same customer opened in the 30 days before (003)."""
-    return Exists(
-        Ticket.objects.filter(
-            customer=OuterRef("customer"),
-            created_at__lt=OuterRef("created_at"),
-            created_at__gte=OuterRef("created_at") - REPEAT_WINDOW,
-        ).filter(Exists(Escalation.objects.filter(ticket=OuterRef("pk"))))
-    )
-
-
-def _first_escalated_at():
-    return Subquery(
-        Escalation.objects.filter(ticket=OuterRef("pk"))
-        .order_by("requested_at")
-        .values("requested_at")[:1]
-    )
-
-
-def _next_request_after_acceptance():
-    return Subquery(
-        Escalation.objects.filter(
-            ticket=OuterRef("ticket"), requested_at__gt=OuterRef("accepted_at")
-        )
-        .order_by("requested_at")
-        .values("requested_at")[:1]
-    )
+ESCALATED = Q(first_escalated_at__isnull=False)
 
 
 def _ticket_type_id() -> int:
@@ -272,38 +219,44 @@ _DECIDED = Q(met__isnull=False) | Q(breached_at__isnull=False)
 _MISSED = Q(met=False) | Q(met__isnull=True, breached_at__isnull=False)
 
 
-def _completed_stays(scope: Scope, tier: int | None = None):
-    """Accepted hand-offs in the period whose stay at the receiving tier has ended."""
-    stays = Escalation.objects.filter(
+def _stays(scope: Scope):
+    """Hand-offs accepted in the period whose stay at the receiving tier has ended."""
+    return Escalation.objects.filter(
         scope.in_period("accepted_at"),
         scope.ticket_q("ticket__"),
         state=EscalationState.ACCEPTED,
+        left_at__isnull=False,
     ).exclude(ticket__state=TicketState.CANCELLED)
-    if tier is not None:
-        stays = stays.filter(to_tier=tier)
-    return stays.annotate(
-        left_at=Coalesce(_next_request_after_acceptance(), F("ticket__resolved_at"))
-    ).filter(left_at__isnull=False, left_at__gte=F("accepted_at"))
+
+
+def _l2_handoffs(scope: Scope):
+    """Accepted hand-offs to L2 of resolved tickets opened in the period."""
+    return Escalation.objects.filter(
+        ticket__in=scope.tickets().filter(RESOLVED),
+        to_tier=Tier.L2,
+        state=EscalationState.ACCEPTED,
+    )
 
 
 def tickets_behind(code: str, scope: Scope):
     """The tickets a figure was computed over; None for an unknown code."""
     cohort = scope.tickets()
-    escalated = cohort.filter(_escalated())
+    escalated = cohort.filter(ESCALATED)
     simple = {
         "all": cohort,
         "escalated": escalated,
         "escalated_resolved": escalated.filter(RESOLVED),
-        "l2_reached": cohort.filter(RESOLVED).filter(_reached_l2()),
-        "l2_resolved": cohort.filter(RESOLVED, tier=Tier.L2).filter(_reached_l2()),
         "csat_escalated": escalated.filter(csat__isnull=False),
-        "repeat": escalated.filter(_repeat()),
+        "repeat": escalated.filter(repeat_escalation=True),
         "first_level_possible": escalated.filter(first_level_possible=True),
-        "tier_1": cohort.filter(Q(resolved_at__isnull=False) | _escalated()),
+        "tier_1": cohort.filter(ESCALATED | Q(resolved_at__isnull=False)),
     }
     if code in simple:
         return simple[code]
     everything = Ticket.objects.all()
+    if code in ("l2_reached", "l2_resolved"):
+        reached = everything.filter(pk__in=_l2_handoffs(scope).values("ticket_id"))
+        return reached.filter(tier=Tier.L2) if code == "l2_resolved" else reached
     if code == "returned":
         return everything.filter(
             pk__in=Escalation.objects.filter(
@@ -313,7 +266,8 @@ def tickets_behind(code: str, scope: Scope):
             ).values("ticket_id")
         )
     if code.startswith("tier_") and code[5:].isdigit():
-        return everything.filter(pk__in=_completed_stays(scope, int(code[5:])).values("ticket_id"))
+        stays = _stays(scope).filter(to_tier=int(code[5:]))
+        return everything.filter(pk__in=stays.values("ticket_id"))
     if code.startswith("dept_") and code[5:].isdigit():
         return everything.filter(
             pk__in=DepartmentRequest.objects.filter(
@@ -361,33 +315,34 @@ def ticket_set_label(code: str) -> str:
 
 
 def headline(scope: Scope, goals: dict[str, MetricTarget]) -> list[Figure]:
-    """The seed dashboard's figures, in one query over tickets plus one over hand-offs."""
-    escalated = Q(first_escalated_at__isnull=False)
+    """The seed dashboard's figures: one pass over the period's tickets, one over L2
+    hand-offs, one over all hand-offs."""
+    resolved = ESCALATED & RESOLVED
     a = (
         scope.tickets()
-        .annotate(first_escalated_at=_first_escalated_at())
+        # Aggregates must not reuse these names, or they replace them in the query.
         .annotate(
-            # Aggregates must not reuse these names, or they replace them in the query.
-            is_l2=_reached_l2(),
-            is_repeat=_repeat(),
-            escalate_after=_between("first_escalated_at", "created_at"),
-            resolved_after=_between("resolved_at", "created_at"),
+            escalate_after=seconds_between("first_escalated_at", "created_at"),
+            resolved_after=seconds_between("resolved_at", "created_at"),
         )
         .aggregate(
             total=Count("pk"),
-            escalated=Count("pk", filter=escalated),
-            to_escalate=Avg("escalate_after", filter=escalated),
-            resolved=Count("pk", filter=escalated & RESOLVED),
-            resolution=Avg("resolved_after", filter=escalated & RESOLVED),
-            l2_base=Count("pk", filter=Q(is_l2=True) & RESOLVED),
-            l2_resolved=Count("pk", filter=Q(is_l2=True, tier=Tier.L2) & RESOLVED),
-            csat_n=Count("csat", filter=escalated),
-            avg_csat=Avg("csat", filter=escalated),
-            repeat=Count("pk", filter=escalated & Q(is_repeat=True)),
-            flp_base=Count("pk", filter=escalated & Q(first_level_possible__isnull=False)),
-            flp=Count("pk", filter=escalated & Q(first_level_possible=True)),
+            escalated=Count("pk", filter=ESCALATED),
+            to_escalate=Avg("escalate_after", filter=ESCALATED),
+            resolved=Count("pk", filter=resolved),
+            resolution=Avg("resolved_after", filter=resolved),
+            csat_n=Count("csat", filter=ESCALATED),
+            avg_csat=Avg("csat", filter=ESCALATED),
+            repeat=Count("pk", filter=ESCALATED & Q(repeat_escalation=True)),
+            flp_base=Count("pk", filter=ESCALATED & Q(first_level_possible__isnull=False)),
+            flp=Count("pk", filter=ESCALATED & Q(first_level_possible=True)),
         )
     )
+    l2 = _l2_handoffs(scope).aggregate(
+        base=Count("ticket_id", distinct=True),
+        resolved=Count("ticket_id", distinct=True, filter=Q(ticket__tier=Tier.L2)),
+    )
+    a["l2_base"], a["l2_resolved"] = l2["base"], l2["resolved"]
     h = Escalation.objects.filter(
         scope.in_period("requested_at"), scope.ticket_q("ticket__")
     ).aggregate(
@@ -412,10 +367,15 @@ def headline(scope: Scope, goals: dict[str, MetricTarget]) -> list[Figure]:
             f"{esc} of {n} tickets",
             "escalated",
         ),
-        figure(Metric.TIME_TO_ESCALATE, hours(a["to_escalate"]), f"{esc} tickets", "escalated"),
+        figure(
+            Metric.TIME_TO_ESCALATE,
+            hours(as_duration(a["to_escalate"])),
+            f"{esc} tickets",
+            "escalated",
+        ),
         figure(
             Metric.ESCALATED_RESOLUTION_TIME,
-            hours(a["resolution"]),
+            hours(as_duration(a["resolution"])),
             f"{a['resolved']} resolved escalated tickets",
             "escalated_resolved",
         ),
@@ -458,14 +418,14 @@ def tiers(scope: Scope, goals: dict[str, MetricTarget]) -> list[TierRow]:
     buckets = _bucket_counts("stay")
     l1 = (
         scope.tickets()
-        .annotate(left_at=Coalesce(_first_escalated_at(), F("resolved_at")))
-        .filter(left_at__isnull=False)
-        .annotate(stay=_between("left_at", "created_at"))
+        .annotate(left=Coalesce("first_escalated_at", "resolved_at"))
+        .filter(left__isnull=False)
+        .annotate(stay=seconds_between("left", "created_at"))
         .aggregate(n=Count("pk"), average=Avg("stay"), **buckets)
     )
     higher = (
-        _completed_stays(scope)
-        .annotate(stay=_between("left_at", "accepted_at"))
+        _stays(scope)
+        .annotate(stay=seconds_between("left_at", "accepted_at"))
         .values("to_tier")
         .annotate(n=Count("pk"), average=Avg("stay"), **buckets)
         .order_by("to_tier")
@@ -475,14 +435,15 @@ def tiers(scope: Scope, goals: dict[str, MetricTarget]) -> list[TierRow]:
     for tier in Tier.values:
         row = found.get(tier) or {"n": 0, "average": None}
         metric = TIER_METRICS[tier]
+        average = as_duration(row["average"])
         rows.append(
             TierRow(
                 metric=metric,
-                value=hours(row["average"]),
+                value=hours(average),
                 target=goals.get(metric),
                 tier=tier,
                 stays=row["n"],
-                average=row["average"],
+                average=average,
                 buckets=[row.get(f"b{i}", 0) for i in range(len(STAY_BUCKETS))],
                 tickets=f"tier_{tier}",
             )
@@ -495,16 +456,16 @@ def departments(scope: Scope) -> list[DepartmentRow]:
     answered = Q(answered_at__isnull=False)
     rows = (
         DepartmentRequest.objects.filter(scope.in_period("created_at"), scope.ticket_q("ticket__"))
+        .annotate(
+            took=seconds_between("answered_at", "created_at"),
+            commitment=DurationSeconds("department__response_time"),
+        )
         .values("department_id", "department__name", "department__response_time")
         .annotate(
             requests=Count("pk"),
             answered=Count("pk", filter=answered),
-            average=Avg(_between("answered_at", "created_at"), filter=answered),
-            within=Count(
-                "pk",
-                filter=answered
-                & Q(answered_at__lte=F("created_at") + F("department__response_time")),
-            ),
+            average=Avg("took", filter=answered),
+            within=Count("pk", filter=answered & Q(took__lte=F("commitment"))),
         )
         .order_by("department__name")
     )
@@ -514,7 +475,7 @@ def departments(scope: Scope) -> list[DepartmentRow]:
             name=r["department__name"],
             requests=r["requests"],
             answered=r["answered"],
-            average=r["average"],
+            average=as_duration(r["average"]),
             within=r["within"],
             commitment=r["department__response_time"],
         )
@@ -564,21 +525,22 @@ def sla(scope: Scope, goals: dict[str, MetricTarget]) -> list[SlaRow]:
 
 def escalations_per_day(scope: Scope) -> dict:
     """Hand-offs requested per day, by the tier they went to."""
+    days = scope.days
+    edges = [local_midnight(d) for d in days] + [scope.end]
     counts = {
         (r["day"], r["to_tier"]): r["n"]
         for r in Escalation.objects.filter(
             scope.in_period("requested_at"), scope.ticket_q("ticket__")
         )
-        .annotate(day=TruncDate("requested_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(day=bucket("requested_at", edges))
         .values("day", "to_tier")
         .annotate(n=Count("pk"))
         .order_by()
     }
-    days = scope.days
     return {
         "labels": [d.isoformat() for d in days],
         "series": [
-            {"label": f"To L{tier}", "data": [counts.get((d, tier), 0) for d in days]}
+            {"label": f"To L{tier}", "data": [counts.get((i, tier), 0) for i in range(len(days))]}
             for tier in (Tier.L2, Tier.L3, Tier.L4)
         ],
     }
@@ -586,33 +548,31 @@ def escalations_per_day(scope: Scope) -> dict:
 
 def sla_per_week(scope: Scope) -> dict:
     """Attainment per week (weeks start on Monday) for each customer-facing target."""
-    rows = (
-        _clocks(scope)
-        .filter(kind__in=list(SLA_KINDS))
-        .filter(_DECIDED)
-        .annotate(week=TruncWeek("started_at", tzinfo=timezone.get_current_timezone()))
-        .values("week", "kind")
-        .annotate(n=Count("pk"), met=Count("pk", filter=Q(met=True)))
-        .order_by()
-    )
-    cells = {}
-    for r in rows:
-        week = timezone.localtime(r["week"]).date() if hasattr(r["week"], "tzinfo") else r["week"]
-        cells[(week, r["kind"])] = percent(r["met"], r["n"])
     first = scope.days[0]
     monday = first - timedelta(days=first.weekday())
     weeks = []
     while monday <= scope.last_day:
         weeks.append(monday)
         monday += timedelta(days=7)
+    edges = [scope.start] + [local_midnight(w) for w in weeks[1:]] + [scope.end]
+    rows = (
+        _clocks(scope)
+        .filter(kind__in=list(SLA_KINDS))
+        .filter(_DECIDED)
+        .annotate(week=bucket("started_at", edges))
+        .values("week", "kind")
+        .annotate(n=Count("pk"), met=Count("pk", filter=Q(met=True)))
+        .order_by()
+    )
+    cells = {(r["week"], r["kind"]): percent(r["met"], r["n"]) for r in rows}
     return {
         "labels": [f"Week of {w.isoformat()}" for w in weeks],
         "series": [
             {
                 "label": ClockKind(kind).label,
                 "data": [
-                    None if cells.get((w, kind)) is None else round(cells[(w, kind)], 1)
-                    for w in weeks
+                    None if cells.get((i, kind)) is None else round(cells[(i, kind)], 1)
+                    for i in range(len(weeks))
                 ],
             }
             for kind in SLA_KINDS
@@ -632,7 +592,7 @@ def tier_distribution(rows: list[TierRow]) -> dict:
 
 def customer_summary(scope: Scope):
     """Per customer with tickets opened in the period: volume, escalations, outcomes."""
-    escalated = Q(is_escalated=True)
+    escalated = ESCALATED
     breached = Exists(
         Clock.objects.filter(
             subject_type_id=_ticket_type_id(), subject_id=OuterRef("pk"), breached_at__isnull=False
@@ -640,7 +600,7 @@ def customer_summary(scope: Scope):
     )
     return (
         scope.tickets()
-        .annotate(is_escalated=_escalated(), is_breached=breached)
+        .annotate(is_breached=breached, resolved_after=seconds_between("resolved_at", "created_at"))
         .values(
             "customer_id",
             "customer__name",
@@ -654,7 +614,7 @@ def customer_summary(scope: Scope):
             still_open=Count(
                 "pk", filter=escalated & ~Q(state__in=[TicketState.RESOLVED, TicketState.CLOSED])
             ),
-            resolution=Avg(_between("resolved_at", "created_at"), filter=escalated & RESOLVED),
+            resolution=Avg("resolved_after", filter=escalated & RESOLVED),
             breached=Count("pk", filter=Q(is_breached=True)),
             csat=Avg("csat"),
         )

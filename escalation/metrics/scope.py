@@ -21,7 +21,7 @@ PERIODS = [
 MAX_DAYS = 400  # a bounded range keeps every aggregate fast
 
 
-def _midnight(day: date) -> datetime:
+def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -132,7 +132,7 @@ class ScopeForm(forms.Form):
         else:
             last = today
             first = today - timedelta(days=int(period) - 1)
-        data["start"], data["end"] = _midnight(first), _midnight(last + timedelta(days=1))
+        data["start"], data["end"] = local_midnight(first), local_midnight(last + timedelta(days=1))
         return data
 
     def scope(self) -> Scope:

@@ -7,44 +7,150 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('escalation', '0007_major_incidents'),
+        ("escalation", "0007_major_incidents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MetricTarget',
+            name="MetricTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('metric', models.CharField(choices=[('escalation_rate', 'Escalation rate'), ('time_to_escalate', 'Average time to escalate'), ('escalated_resolution_time', 'Resolution time of escalated tickets'), ('l2_resolution_rate', 'L2 resolution rate'), ('csat_escalated', 'Customer satisfaction (escalated)'), ('repeat_escalations', 'Repeat escalations'), ('first_level_possible', 'Escalations solvable at the first level'), ('handoffs_returned', 'Hand-offs returned as incomplete'), ('time_at_l1', 'Time at L1'), ('time_at_l2', 'Time at L2'), ('time_at_l3', 'Time at L3'), ('time_at_l4', 'Time at L4'), ('sla_first_response', 'SLA attainment: first response'), ('sla_next_update', 'SLA attainment: customer update'), ('sla_resolution', 'SLA attainment: resolution'), ('sla_acknowledgement', 'SLA attainment: acknowledgement')], max_length=40, unique=True)),
-                ('comparison', models.CharField(choices=[('lt', 'below'), ('gt', 'above'), ('lte', 'at most'), ('gte', 'at least')], max_length=3)),
-                ('value', models.DecimalField(decimal_places=2, help_text="In the figure's unit: percent for rates, hours for times, 1-5 for CSAT.", max_digits=8)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "metric",
+                    models.CharField(
+                        choices=[
+                            ("escalation_rate", "Escalation rate"),
+                            ("time_to_escalate", "Average time to escalate"),
+                            ("escalated_resolution_time", "Resolution time of escalated tickets"),
+                            ("l2_resolution_rate", "L2 resolution rate"),
+                            ("csat_escalated", "Customer satisfaction (escalated)"),
+                            ("repeat_escalations", "Repeat escalations"),
+                            ("first_level_possible", "Escalations solvable at the first level"),
+                            ("handoffs_returned", "Hand-offs returned as incomplete"),
+                            ("time_at_l1", "Time at L1"),
+                            ("time_at_l2", "Time at L2"),
+                            ("time_at_l3", "Time at L3"),
+                            ("time_at_l4", "Time at L4"),
+                            ("sla_first_response", "SLA attainment: first response"),
+                            ("sla_next_update", "SLA attainment: customer update"),
+                            ("sla_resolution", "SLA attainment: resolution"),
+                            ("sla_acknowledgement", "SLA attainment: acknowledgement"),
+                        ],
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "comparison",
+                    models.CharField(
+                        choices=[
+                            ("lt", "below"),
+                            ("gt", "above"),
+                            ("lte", "at most"),
+                            ("gte", "at least"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="In the figure's unit: percent for rates, hours for times, 1-5 for CSAT.",
+                        max_digits=8,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['metric'],
-                'permissions': [('view_metrics', 'Can view the escalation metrics')],
+                "ordering": ["metric"],
+                "permissions": [("view_metrics", "Can view the escalation metrics")],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalMetricTarget',
+            name="HistoricalMetricTarget",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('metric', models.CharField(choices=[('escalation_rate', 'Escalation rate'), ('time_to_escalate', 'Average time to escalate'), ('escalated_resolution_time', 'Resolution time of escalated tickets'), ('l2_resolution_rate', 'L2 resolution rate'), ('csat_escalated', 'Customer satisfaction (escalated)'), ('repeat_escalations', 'Repeat escalations'), ('first_level_possible', 'Escalations solvable at the first level'), ('handoffs_returned', 'Hand-offs returned as incomplete'), ('time_at_l1', 'Time at L1'), ('time_at_l2', 'Time at L2'), ('time_at_l3', 'Time at L3'), ('time_at_l4', 'Time at L4'), ('sla_first_response', 'SLA attainment: first response'), ('sla_next_update', 'SLA attainment: customer update'), ('sla_resolution', 'SLA attainment: resolution'), ('sla_acknowledgement', 'SLA attainment: acknowledgement')], db_index=True, max_length=40)),
-                ('comparison', models.CharField(choices=[('lt', 'below'), ('gt', 'above'), ('lte', 'at most'), ('gte', 'at least')], max_length=3)),
-                ('value', models.DecimalField(decimal_places=2, help_text="In the figure's unit: percent for rates, hours for times, 1-5 for CSAT.", max_digits=8)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.TextField(null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "metric",
+                    models.CharField(
+                        choices=[
+                            ("escalation_rate", "Escalation rate"),
+                            ("time_to_escalate", "Average time to escalate"),
+                            ("escalated_resolution_time", "Resolution time of escalated tickets"),
+                            ("l2_resolution_rate", "L2 resolution rate"),
+                            ("csat_escalated", "Customer satisfaction (escalated)"),
+                            ("repeat_escalations", "Repeat escalations"),
+                            ("first_level_possible", "Escalations solvable at the first level"),
+                            ("handoffs_returned", "Hand-offs returned as incomplete"),
+                            ("time_at_l1", "Time at L1"),
+                            ("time_at_l2", "Time at L2"),
+                            ("time_at_l3", "Time at L3"),
+                            ("time_at_l4", "Time at L4"),
+                            ("sla_first_response", "SLA attainment: first response"),
+                            ("sla_next_update", "SLA attainment: customer update"),
+                            ("sla_resolution", "SLA attainment: resolution"),
+                            ("sla_acknowledgement", "SLA attainment: acknowledgement"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "comparison",
+                    models.CharField(
+                        choices=[
+                            ("lt", "below"),
+                            ("gt", "above"),
+                            ("lte", "at most"),
+                            ("gte", "at least"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        help_text="In the figure's unit: percent for rates, hours for times, 1-5 for CSAT.",
+                        max_digits=8,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.TextField(null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical metric target',
-                'verbose_name_plural': 'historical metric targets',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical metric target",
+                "verbose_name_plural": "historical metric targets",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

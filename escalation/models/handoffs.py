@@ -88,6 +88,9 @@ class Escalation(ConcurrentTransitionMixin, models.Model):
     )
     returned_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)
+    # When the ticket left the receiving tier (the next hand-off, or resolution): the
+    # end of its stay there, for the time-at-tier metrics.
+    left_at = models.DateTimeField("left the tier at", null=True, blank=True)
 
     # The hand-off (001 "Internal Escalation Handoff", 003 "Information to Include").
     summary = models.TextField(blank=True)

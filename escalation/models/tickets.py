@@ -263,6 +263,15 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     first_level_possible = models.BooleanField(
         "could have been resolved at the first level", null=True, blank=True
     )
+    # Facts of the first hand-off, kept on the ticket so the metrics aggregate columns
+    # instead of running a subquery per ticket.
+    first_escalated_at = models.DateTimeField("first escalated at", null=True, blank=True)
+    repeat_escalation = models.BooleanField(
+        "repeat escalation",
+        default=False,
+        help_text="When first escalated, the customer had another escalation in the 30 days "
+        "before (003 Repeat Escalations).",
+    )
     # The soonest customer-facing SLA deadline, kept by escalation.clocks so lists can
     # show, filter and sort by SLA status without a query per row.
     sla_due_at = models.DateTimeField("SLA due", null=True, blank=True)

@@ -17,7 +17,7 @@ from ..models import (
     Ticket,
     Trigger,
 )
-from .tickets import _check, _lock, _required, _run, _save_record
+from .tickets import _check, _lock, _required, _run, _save_record, stay_end, stay_resume
 
 # Hand-off items every escalation must carry (001 "Internal Escalation Handoff").
 REQUIRED_TEXT = {
@@ -137,7 +137,14 @@ def ticket_escalate(
         **handoff,
     )
     _save_record(escalation, actor, f"request: {Trigger(trigger).label}")
-    escalated = _run(locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier)
+    now = escalation.requested_at
+    stay_end(locked, actor, now, f"left the tier: escalated to {Tier(to_tier).label}")
+    first = {}
+    if locked.first_escalated_at is None:
+        first = {"first_escalated_at": now, "repeat_escalation": _is_repeat(locked, now)}
+    escalated = _run(
+        locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier, **first
+    )
     notifications.notify(
         escalated,
         f"escalation:{escalation.pk}:requested",
@@ -149,6 +156,21 @@ def ticket_escalate(
 
     rules.rule_repeat_escalations(escalated)
     return escalated
+
+
+def _is_repeat(ticket: Ticket, at) -> bool:
+    """Another ticket of this customer was escalated in the 30 days before (003); VIP
+    auto-escalations do not count, as in the repeat-escalation rule."""
+    from ..rules import REPEAT_WINDOW
+
+    return (
+        Escalation.objects.filter(
+            ticket__customer_id=ticket.customer_id, requested_at__gte=at - REPEAT_WINDOW
+        )
+        .exclude(ticket=ticket)
+        .exclude(trigger=Trigger.AUTO_VIP)
+        .exists()
+    )
 
 
 def _pending(ticket: Ticket, actor) -> Escalation:
@@ -201,6 +223,7 @@ def ticket_return_escalation(*, ticket: Ticket, actor, reason: str) -> Ticket:
         owner=escalation.previous_owner,
         tier=escalation.from_tier,
     )
+    stay_resume(returned, actor, "back at the tier: the hand-off above was returned")
     notifications.notify(
         returned,
         f"escalation:{escalation.pk}:returned",

@@ -205,6 +205,38 @@ def _run(
     return locked
 
 
+def stay_end(ticket: Ticket, actor, at, why: str) -> None:
+    """The ticket leaves its tier (a new hand-off, or resolved): end the stay it began
+    when the hand-off to that tier was accepted. Caller holds the ticket's lock."""
+    from ..models import Escalation, EscalationState
+
+    stay = (
+        Escalation.objects.select_for_update()
+        .filter(ticket=ticket, state=EscalationState.ACCEPTED, to_tier=ticket.tier)
+        .filter(left_at__isnull=True)
+        .order_by("-accepted_at", "-pk")
+        .first()
+    )
+    if stay is not None:
+        stay.left_at = at
+        _save_record(stay, actor, why)
+
+
+def stay_resume(ticket: Ticket, actor, why: str) -> None:
+    """Back at a tier it had left (reopened, or a hand-off above was returned)."""
+    from ..models import Escalation, EscalationState
+
+    stay = (
+        Escalation.objects.select_for_update()
+        .filter(ticket=ticket, state=EscalationState.ACCEPTED, to_tier=ticket.tier)
+        .order_by("-accepted_at", "-pk")
+        .first()
+    )
+    if stay is not None and stay.left_at is not None:
+        stay.left_at = None
+        _save_record(stay, actor, why)
+
+
 def _required(value: str, what: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -397,7 +429,7 @@ def ticket_resolve(
             "A resolution summary and the customer's confirmation (or attempt) are required.",
             field_errors=errors,
         )
-    return _run(
+    resolved = _run(
         ticket,
         actor,
         "resolve",
@@ -406,13 +438,17 @@ def ticket_resolve(
         resolved_at=timezone.now(),
         customer_confirmed=customer_confirmed,
     )
+    stay_end(resolved, actor, resolved.resolved_at, "left the tier: resolved")
+    return resolved
 
 
 @transaction.atomic
 def ticket_reopen(*, ticket: Ticket, actor, reason: str) -> Ticket:
-    return _run(
+    reopened = _run(
         ticket, actor, "reopen", _required(reason, "The reason for reopening"), resolved_at=None
     )
+    stay_resume(reopened, actor, "back at the tier: reopened")
+    return reopened
 
 
 @transaction.atomic

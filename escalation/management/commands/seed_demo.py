@@ -37,6 +37,7 @@ from escalation.models import (
     TicketState,
     Trigger,
 )
+from escalation.rules import REPEAT_WINDOW
 from sla import services as sla
 from sla.models import ClockKind, SlaSettings
 
@@ -317,6 +318,7 @@ class Command(BaseCommand):
         while done < todo:
             size = min(BATCH, todo - done)
             batch = [self._ticket(rng, now, categories, customer_ids, staff) for _ in range(size)]
+            planned = self._escalations(rng, batch, staff, now)
             plans = [self._plan_clocks(t, t.customer_id in enterprise, now) for t in batch]
             with transaction.atomic():
                 bulk_create_with_history(
@@ -329,7 +331,13 @@ class Command(BaseCommand):
                 for ticket, ticket_plans in zip(batch, plans, strict=True):
                     for plan in ticket_plans:
                         plan.subject_id = ticket.pk
-                escalations = self._escalations(rng, batch, staff, now)
+                escalations = bulk_create_with_history(
+                    planned,
+                    Escalation,
+                    batch_size=BATCH,
+                    default_user=self.actor,
+                    default_change_reason="demo data",
+                )
                 acknowledgements = self._plan_acknowledgements(escalations, enterprise)
                 sla.clocks_bulk_create([p for ps in plans for p in ps] + acknowledgements, now=now)
                 self._department_requests(rng, escalations, now)
@@ -339,8 +347,19 @@ class Command(BaseCommand):
         return todo
 
     def _escalations(self, rng, tickets: list[Ticket], staff, now) -> list[Escalation]:
-        """Every demo ticket above L1 got there by a hand-off (pending if still escalated);
-        a few L1 tickets had a hand-off returned as incomplete."""
+        """Plan the hand-offs of tickets not yet inserted, and note on each ticket when it
+        was first escalated and whether that was a repeat for its customer.
+
+        Every demo ticket above L1 got there by a hand-off (pending if still escalated);
+        a few L1 tickets had a hand-off returned as incomplete. Repeats are judged against
+        the hand-offs planned so far, so a large seed is a close approximation.
+        """
+        if not hasattr(self, "_escalated_at"):
+            self._escalated_at = {}
+            for customer, at in Escalation.objects.filter(
+                ticket__customer__external_user_id__startswith=DEMO_PREFIX
+            ).values_list("ticket__customer_id", "requested_at"):
+                self._escalated_at.setdefault(customer, []).append(at)
         rows = []
         for t in tickets:
             returned = t.tier == Tier.L1 and t.state != TicketState.NEW and rng.random() < 0.04
@@ -364,6 +383,10 @@ class Command(BaseCommand):
                     timedelta(minutes=rng.randint(2, 40)), (until - requested) * 0.5
                 )
                 at = answered
+                if rows and rows[-1].ticket is t and rows[-1].state == EscalationState.ACCEPTED:
+                    rows[-1].left_at = requested  # the stay below ended with this hand-off
+                if t.first_escalated_at is None:
+                    t.first_escalated_at = requested
                 rows.append(
                     Escalation(
                         ticket=t,
@@ -398,13 +421,14 @@ class Command(BaseCommand):
                         sentiment=t.sentiment,
                     )
                 )
-        return bulk_create_with_history(
-            rows,
-            Escalation,
-            batch_size=BATCH,
-            default_user=self.actor,
-            default_change_reason="demo data",
-        )
+            last = rows[-1]
+            if last.state == EscalationState.ACCEPTED and t.resolved_at is not None:
+                last.left_at = t.resolved_at
+            window = t.first_escalated_at - REPEAT_WINDOW
+            earlier = self._escalated_at.setdefault(t.customer_id, [])
+            t.repeat_escalation = any(window <= at < t.first_escalated_at for at in earlier)
+            earlier.extend(r.requested_at for r in rows if r.ticket is t)
+        return rows
 
     def _plan_acknowledgements(self, escalations, enterprise) -> list[sla.ClockPlan]:
         """The 15-minute acknowledgement target of every answered hand-off."""

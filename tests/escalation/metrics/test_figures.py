@@ -163,3 +163,39 @@ def test_impossible_targets_are_refused(db, metric, value, error):
     target = MetricTarget(metric=metric, comparison="lt", value=value)
     with pytest.raises(ValidationError, match=error):
         target.clean()
+
+
+def test_a_stay_at_a_tier_resumes_when_reopened_or_when_the_handoff_above_is_returned(
+    make_ticket, agent, senior, engineer
+):
+    from escalation import services
+    from escalation.models import Escalation
+    from tests.factories import full_handoff
+
+    ticket = make_ticket(state="open")
+    ticket = services.ticket_escalate(
+        ticket=ticket, actor=agent, to_tier=2, reason="Needs access", handoff=full_handoff(ticket)
+    )
+    ticket = services.ticket_accept_escalation(ticket=ticket, actor=senior)
+    stay = Escalation.objects.get(ticket=ticket, to_tier=2)
+    ticket = services.ticket_escalate(
+        ticket=ticket, actor=senior, to_tier=3, reason="Bug", handoff=full_handoff(ticket)
+    )
+    stay.refresh_from_db()
+    assert stay.left_at is not None  # the L3 hand-off ended the L2 stay
+    ticket = services.ticket_return_escalation(ticket=ticket, actor=engineer, reason="Incomplete")
+    stay.refresh_from_db()
+    assert stay.left_at is None  # back at L2
+    ticket = services.ticket_resolve(
+        ticket=ticket, actor=senior, summary="Fixed", customer_confirmed=True
+    )
+    stay.refresh_from_db()
+    assert stay.left_at == ticket.resolved_at
+    services.ticket_reopen(ticket=ticket, actor=senior, reason="Came back")
+    stay.refresh_from_db()
+    assert stay.left_at is None
+    assert (
+        ticket.first_escalated_at
+        == Escalation.objects.filter(ticket=ticket).earliest("requested_at").requested_at
+    )
+    assert stay.history.filter(history_change_reason__startswith="back at the tier").count() == 2

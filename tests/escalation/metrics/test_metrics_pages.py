@@ -45,7 +45,7 @@ def test_a_lead_sees_every_figure_with_its_target(client_as, lead, week, later):
     assert figures["Escalation rate"] == ["75.0%", "< 15%", "✗ Off target", "3 of 4 tickets"]
     assert figures["Average time to escalate"][:3] == ["4.0 h", "< 4 h", "✗ Off target"]
     assert figures["L2 resolution rate"][:3] == ["50.0%", "> 80%", "✗ Off target"]
-    assert figures["Customer satisfaction (escalated)"][:2] == ["4.0/5", "> 4.0/5"]
+    assert figures["Customer satisfaction (escalated)"][:2] == ["4.00/5", "> 4.0/5"]
     assert figures["Repeat escalations"][0] == "33.3%"
     for table in ("tiers", "sla", "departments", "per_day", "sla_weeks", "distribution"):
         assert f'id="table-{table}"' in html
