@@ -174,8 +174,12 @@ def clock_resume(*, clock: Clock, at: datetime) -> Clock:
     return clock
 
 
-def clock_stop(*, clock: Clock, at: datetime) -> Clock:
-    """Stop for good and record business, calendar and paused time and whether it was met."""
+def clock_stop(*, clock: Clock, at: datetime, void: bool = False) -> Clock:
+    """Stop for good and record business, calendar and paused time and whether it was met.
+
+    `void`: the target no longer applies (the subject was withdrawn): `met` stays empty,
+    so attainment figures leave it out.
+    """
     if not clock.is_running:
         return clock
     clock_resume(clock=clock, at=at)
@@ -185,7 +189,7 @@ def clock_stop(*, clock: Clock, at: datetime) -> Clock:
         clock.paused_business
     )
     clock.calendar_taken = at - clock.started_at - clock.paused_calendar
-    clock.met = at <= clock.due_at
+    clock.met = None if void else at <= clock.due_at
     clock.save(update_fields=["stopped_at", "business_taken", "calendar_taken", "met"])
     _disarm(clock)
     return clock

@@ -7,10 +7,12 @@ tickets into Python: at 100,000 tickets the page must answer in well under a sec
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
 
 from core.choices import Tier
 from sla.models import Clock, ClockKind
@@ -27,7 +29,7 @@ from ..models import (
 )
 from ..models.metrics import HOURS, PERCENT
 from .scope import Scope, local_midnight
-from .sql import DurationSeconds, as_duration, bucket, seconds_between
+from .sql import DurationSeconds, SecondsBetween, as_duration, bucket
 
 # Stays at a tier, grouped for the distribution chart: (label, upper bound or None).
 STAY_BUCKETS = [
@@ -51,19 +53,6 @@ TIER_METRICS = {
     Tier.L4: Metric.TIME_AT_L4,
 }
 RESOLVED = Q(resolved_at__isnull=False, state__in=[TicketState.RESOLVED, TicketState.CLOSED])
-
-
-def _bucket_counts(seconds: str) -> dict:
-    counts, lower = {}, None
-    for i, (_, upper) in enumerate(STAY_BUCKETS):
-        q = Q()
-        if lower is not None:
-            q &= Q(**{f"{seconds}__gte": lower.total_seconds()})
-        if upper is not None:
-            q &= Q(**{f"{seconds}__lt": upper.total_seconds()})
-        counts[f"b{i}"] = Count("pk", filter=q)
-        lower = upper
-    return counts
 
 
 def hours(delta: timedelta | None) -> float | None:
@@ -206,17 +195,18 @@ def _ticket_type_id() -> int:
 
 
 def _clocks(scope: Scope):
-    """Ticket clocks started in the period, of tickets in scope (cancelled ones excluded)."""
-    tickets = Ticket.objects.filter(scope.ticket_q()).exclude(state=TicketState.CANCELLED)
-    return Clock.objects.filter(
-        scope.in_period("started_at"),
-        subject_type_id=_ticket_type_id(),
-        subject_id__in=tickets.values("pk"),
-    )
+    """Ticket clocks started in the period, of tickets in scope."""
+    clocks = Clock.objects.filter(scope.in_period("started_at"), subject_type_id=_ticket_type_id())
+    if scope.has_ticket_filters:
+        clocks = clocks.filter(subject_id__in=Ticket.objects.filter(scope.ticket_q()).values("pk"))
+    return clocks
 
 
-_DECIDED = Q(met__isnull=False) | Q(breached_at__isnull=False)
-_MISSED = Q(met=False) | Q(met__isnull=True, breached_at__isnull=False)
+# Met or missed; a clock stopped without `met` was voided (its ticket was cancelled), and a
+# running clock past its deadline is already missed.
+_OVERDUE = Q(stopped_at__isnull=True, breached_at__isnull=False)
+_DECIDED = Q(met__isnull=False) | _OVERDUE
+_MISSED = Q(met=False) | _OVERDUE
 
 
 def _stays(scope: Scope):
@@ -225,7 +215,7 @@ def _stays(scope: Scope):
         scope.in_period("accepted_at"),
         scope.ticket_q("ticket__"),
         state=EscalationState.ACCEPTED,
-        left_at__isnull=False,
+        time_at_tier__isnull=False,
     ).exclude(ticket__state=TicketState.CANCELLED)
 
 
@@ -249,7 +239,7 @@ def tickets_behind(code: str, scope: Scope):
         "csat_escalated": escalated.filter(csat__isnull=False),
         "repeat": escalated.filter(repeat_escalation=True),
         "first_level_possible": escalated.filter(first_level_possible=True),
-        "tier_1": cohort.filter(ESCALATED | Q(resolved_at__isnull=False)),
+        "tier_1": cohort.filter(Q(escalated_after__isnull=False) | Q(resolved_after__isnull=False)),
     }
     if code in simple:
         return simple[code]
@@ -314,21 +304,57 @@ def ticket_set_label(code: str) -> str:
 # --- the figures ------------------------------------------------------------------------
 
 
-def headline(scope: Scope, goals: dict[str, MetricTarget]) -> list[Figure]:
-    """The seed dashboard's figures: one pass over the period's tickets, one over L2
-    hand-offs, one over all hand-offs."""
-    resolved = ESCALATED & RESOLVED
-    a = (
-        scope.tickets()
-        # Aggregates must not reuse these names, or they replace them in the query.
-        .annotate(
-            escalate_after=seconds_between("first_escalated_at", "created_at"),
-            resolved_after=seconds_between("resolved_at", "created_at"),
-        )
-        .aggregate(
+def _l1_stay():
+    """Opening to the first hand-off, or to resolution when never escalated."""
+    return Coalesce(F("escalated_after"), F("resolved_after"))
+
+
+def _stay_buckets(duration) -> dict:
+    """Counts of stays per STAY_BUCKETS range, `duration` being an expression."""
+    counts, lower = {}, None
+    for i, (_, upper) in enumerate(STAY_BUCKETS):
+        conditions = []
+        if lower is not None:
+            conditions.append(GreaterThanOrEqual(duration, lower))
+        if upper is not None:
+            conditions.append(LessThan(duration, upper))
+        counts[f"b{i}"] = Count("pk", filter=Q(*conditions))
+        lower = upper
+    return counts
+
+
+def _weeks(scope: Scope) -> list:
+    first = scope.days[0]
+    monday = first - timedelta(days=first.weekday())
+    weeks = []
+    while monday <= scope.last_day:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    return weeks
+
+
+class Report:
+    """Every figure of the dashboard for one scope. Each query runs once, lazily, and the
+    figures share them: one pass over the period's tickets, one over its hand-offs, one
+    over accepted L2 hand-offs, one over stays above L1, one over SLA clocks and one over
+    department requests. Expressions sit inside the aggregates (no derived table), so
+    SQLite computes a difference only for the rows an aggregate's filter keeps.
+    """
+
+    def __init__(self, scope: Scope, goals: dict[str, MetricTarget] | None = None):
+        self.scope = scope
+        self.goals = targets() if goals is None else goals
+
+    # --- the queries ---------------------------------------------------------------
+
+    @cached_property
+    def _tickets(self) -> dict:
+        resolved = ESCALATED & RESOLVED
+        l1_stay = _l1_stay()
+        return self.scope.tickets().aggregate(
             total=Count("pk"),
             escalated=Count("pk", filter=ESCALATED),
-            to_escalate=Avg("escalate_after", filter=ESCALATED),
+            to_escalate=Avg("escalated_after", filter=ESCALATED),
             resolved=Count("pk", filter=resolved),
             resolution=Avg("resolved_after", filter=resolved),
             csat_n=Count("csat", filter=ESCALATED),
@@ -336,248 +362,265 @@ def headline(scope: Scope, goals: dict[str, MetricTarget]) -> list[Figure]:
             repeat=Count("pk", filter=ESCALATED & Q(repeat_escalation=True)),
             flp_base=Count("pk", filter=ESCALATED & Q(first_level_possible__isnull=False)),
             flp=Count("pk", filter=ESCALATED & Q(first_level_possible=True)),
+            l1_n=Count(l1_stay),
+            l1_average=Avg(l1_stay),
+            **{f"l1_{k}": v for k, v in _stay_buckets(l1_stay).items()},
         )
-    )
-    l2 = _l2_handoffs(scope).aggregate(
-        base=Count("ticket_id", distinct=True),
-        resolved=Count("ticket_id", distinct=True, filter=Q(ticket__tier=Tier.L2)),
-    )
-    a["l2_base"], a["l2_resolved"] = l2["base"], l2["resolved"]
-    h = Escalation.objects.filter(
-        scope.in_period("requested_at"), scope.ticket_q("ticket__")
-    ).aggregate(
-        requests=Count("pk"), returned=Count("pk", filter=Q(state=EscalationState.RETURNED))
-    )
 
-    def figure(metric, value, basis, tickets):
+    @cached_property
+    def _handoffs(self) -> list[dict]:
+        """Hand-offs requested in the period per (day, tier reached, state)."""
+        days = self.scope.days
+        edges = [local_midnight(d) for d in days] + [self.scope.end]
+        return list(
+            Escalation.objects.filter(
+                self.scope.in_period("requested_at"), self.scope.ticket_q("ticket__")
+            )
+            .annotate(day=bucket("requested_at", edges))
+            .values("day", "to_tier", "state")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+
+    @cached_property
+    def _l2(self) -> dict:
+        return _l2_handoffs(self.scope).aggregate(
+            base=Count("ticket_id", distinct=True),
+            resolved=Count("ticket_id", distinct=True, filter=Q(ticket__tier=Tier.L2)),
+        )
+
+    @cached_property
+    def _higher_stays(self) -> dict[int, dict]:
+        stay = F("time_at_tier")
+        rows = (
+            _stays(self.scope)
+            .values("to_tier")
+            .annotate(n=Count("pk"), average=Avg(stay), **_stay_buckets(stay))
+            .order_by("to_tier")
+        )
+        return {row["to_tier"]: row for row in rows}
+
+    @cached_property
+    def _clocks(self) -> list[dict]:
+        """Decided SLA targets per (week, kind), with sums to average in Python."""
+        stopped = Q(stopped_at__isnull=False)
+        edges = [self.scope.start] + [local_midnight(w) for w in self.weeks[1:]] + [self.scope.end]
+        return list(
+            _clocks(self.scope)
+            .filter(kind__in=list(SLA_KINDS))
+            .filter(_DECIDED)
+            .annotate(week=bucket("started_at", edges))
+            .values("week", "kind")
+            .annotate(
+                n=Count("pk"),
+                met=Count("pk", filter=Q(met=True)),
+                stopped=Count("pk", filter=stopped),
+                business=Sum("business_taken", filter=stopped),
+                calendar=Sum("calendar_taken", filter=stopped),
+                paused=Sum("paused_calendar", filter=stopped),
+            )
+            .order_by()
+        )
+
+    @cached_property
+    def weeks(self) -> list:
+        return _weeks(self.scope)
+
+    # --- the figures ---------------------------------------------------------------
+
+    def _figure(self, metric, value, basis, tickets) -> Figure:
         return Figure(
             metric=metric,
             value=value,
-            target=goals.get(metric),
+            target=self.goals.get(metric),
             label=Metric(metric).label,
             basis=basis,
             tickets=tickets,
         )
 
-    n, esc = a["total"], a["escalated"]
-    return [
-        figure(
-            Metric.ESCALATION_RATE,
-            percent(esc, n),
-            f"{esc} of {n} tickets",
-            "escalated",
-        ),
-        figure(
-            Metric.TIME_TO_ESCALATE,
-            hours(as_duration(a["to_escalate"])),
-            f"{esc} tickets",
-            "escalated",
-        ),
-        figure(
-            Metric.ESCALATED_RESOLUTION_TIME,
-            hours(as_duration(a["resolution"])),
-            f"{a['resolved']} resolved escalated tickets",
-            "escalated_resolved",
-        ),
-        figure(
-            Metric.L2_RESOLUTION_RATE,
-            percent(a["l2_resolved"], a["l2_base"]),
-            f"{a['l2_resolved']} of {a['l2_base']} resolved tickets that reached L2",
-            "l2_reached",
-        ),
-        figure(
-            Metric.CSAT_ESCALATED,
-            None if a["avg_csat"] is None else float(a["avg_csat"]),
-            f"{a['csat_n']} ratings",
-            "csat_escalated",
-        ),
-        figure(
-            Metric.REPEAT_ESCALATIONS,
-            percent(a["repeat"], esc),
-            f"{a['repeat']} of {esc} escalated tickets",
-            "repeat",
-        ),
-        figure(
-            Metric.FIRST_LEVEL_POSSIBLE,
-            percent(a["flp"], a["flp_base"]),
-            f"{a['flp']} of {a['flp_base']} closed escalated tickets",
-            "first_level_possible",
-        ),
-        figure(
-            Metric.HANDOFFS_RETURNED,
-            percent(h["returned"], h["requests"]),
-            f"{h['returned']} of {h['requests']} hand-offs",
-            "returned",
-        ),
-    ]
+    def headline(self) -> list[Figure]:
+        a, fig = self._tickets, self._figure
+        n, esc = a["total"], a["escalated"]
+        requests = sum(r["n"] for r in self._handoffs)
+        returned = sum(r["n"] for r in self._handoffs if r["state"] == EscalationState.RETURNED)
+        l2 = self._l2
+        return [
+            fig(Metric.ESCALATION_RATE, percent(esc, n), f"{esc} of {n} tickets", "escalated"),
+            fig(
+                Metric.TIME_TO_ESCALATE,
+                hours(as_duration(a["to_escalate"])),
+                f"{esc} tickets",
+                "escalated",
+            ),
+            fig(
+                Metric.ESCALATED_RESOLUTION_TIME,
+                hours(as_duration(a["resolution"])),
+                f"{a['resolved']} resolved escalated tickets",
+                "escalated_resolved",
+            ),
+            fig(
+                Metric.L2_RESOLUTION_RATE,
+                percent(l2["resolved"], l2["base"]),
+                f"{l2['resolved']} of {l2['base']} resolved tickets that reached L2",
+                "l2_reached",
+            ),
+            fig(
+                Metric.CSAT_ESCALATED,
+                None if a["avg_csat"] is None else float(a["avg_csat"]),
+                f"{a['csat_n']} ratings",
+                "csat_escalated",
+            ),
+            fig(
+                Metric.REPEAT_ESCALATIONS,
+                percent(a["repeat"], esc),
+                f"{a['repeat']} of {esc} escalated tickets",
+                "repeat",
+            ),
+            fig(
+                Metric.FIRST_LEVEL_POSSIBLE,
+                percent(a["flp"], a["flp_base"]),
+                f"{a['flp']} of {a['flp_base']} closed escalated tickets",
+                "first_level_possible",
+            ),
+            fig(
+                Metric.HANDOFFS_RETURNED,
+                percent(returned, requests),
+                f"{returned} of {requests} hand-offs",
+                "returned",
+            ),
+        ]
 
-
-def tiers(scope: Scope, goals: dict[str, MetricTarget]) -> list[TierRow]:
-    """Completed stays per tier: L1 from opening to the first hand-off or resolution;
-    higher tiers from acceptance to the next hand-off or resolution."""
-    buckets = _bucket_counts("stay")
-    l1 = (
-        scope.tickets()
-        .annotate(left=Coalesce("first_escalated_at", "resolved_at"))
-        .filter(left__isnull=False)
-        .annotate(stay=seconds_between("left", "created_at"))
-        .aggregate(n=Count("pk"), average=Avg("stay"), **buckets)
-    )
-    higher = (
-        _stays(scope)
-        .annotate(stay=seconds_between("left_at", "accepted_at"))
-        .values("to_tier")
-        .annotate(n=Count("pk"), average=Avg("stay"), **buckets)
-        .order_by("to_tier")
-    )
-    found = {Tier.L1: l1, **{row["to_tier"]: row for row in higher}}
-    rows = []
-    for tier in Tier.values:
-        row = found.get(tier) or {"n": 0, "average": None}
-        metric = TIER_METRICS[tier]
-        average = as_duration(row["average"])
-        rows.append(
-            TierRow(
-                metric=metric,
-                value=hours(average),
-                target=goals.get(metric),
-                tier=tier,
-                stays=row["n"],
-                average=average,
-                buckets=[row.get(f"b{i}", 0) for i in range(len(STAY_BUCKETS))],
-                tickets=f"tier_{tier}",
+    def tiers(self) -> list[TierRow]:
+        """Completed stays per tier: L1 from opening to the first hand-off or resolution;
+        higher tiers from acceptance to the next hand-off or resolution."""
+        a = self._tickets
+        l1 = {
+            "n": a["l1_n"],
+            "average": a["l1_average"],
+            **{f"b{i}": a[f"l1_b{i}"] for i in range(len(STAY_BUCKETS))},
+        }
+        found = {Tier.L1: l1, **self._higher_stays}
+        rows = []
+        for tier in Tier.values:
+            row = found.get(tier) or {"n": 0, "average": None}
+            metric = TIER_METRICS[tier]
+            average = as_duration(row["average"])
+            rows.append(
+                TierRow(
+                    metric=metric,
+                    value=hours(average),
+                    target=self.goals.get(metric),
+                    tier=tier,
+                    stays=row["n"],
+                    average=average,
+                    buckets=[row.get(f"b{i}", 0) for i in range(len(STAY_BUCKETS))],
+                    tickets=f"tier_{tier}",
+                )
             )
-        )
-    return rows
+        return rows
 
-
-def departments(scope: Scope) -> list[DepartmentRow]:
-    """Inter-departmental response time: request to answer, against each commitment."""
-    answered = Q(answered_at__isnull=False)
-    rows = (
-        DepartmentRequest.objects.filter(scope.in_period("created_at"), scope.ticket_q("ticket__"))
-        .annotate(
-            took=seconds_between("answered_at", "created_at"),
-            commitment=DurationSeconds("department__response_time"),
-        )
-        .values("department_id", "department__name", "department__response_time")
-        .annotate(
-            requests=Count("pk"),
-            answered=Count("pk", filter=answered),
-            average=Avg("took", filter=answered),
-            within=Count("pk", filter=answered & Q(took__lte=F("commitment"))),
-        )
-        .order_by("department__name")
-    )
-    return [
-        DepartmentRow(
-            department_id=r["department_id"],
-            name=r["department__name"],
-            requests=r["requests"],
-            answered=r["answered"],
-            average=as_duration(r["average"]),
-            within=r["within"],
-            commitment=r["department__response_time"],
-        )
-        for r in rows
-    ]
-
-
-def sla(scope: Scope, goals: dict[str, MetricTarget]) -> list[SlaRow]:
-    """Attainment per target, with business, calendar and paused time taken when stopped."""
-    rows = {
-        r["kind"]: r
-        for r in _clocks(scope)
-        .filter(kind__in=list(SLA_KINDS))
-        .filter(_DECIDED)
-        .values("kind")
-        .annotate(
-            decided=Count("pk"),
-            met=Count("pk", filter=Q(met=True)),
-            business=Avg("business_taken"),
-            calendar=Avg("calendar_taken"),
-            paused=Avg("paused_calendar", filter=Q(stopped_at__isnull=False)),
-        )
-        .order_by("kind")
-    }
-    result = []
-    for kind, metric in SLA_KINDS.items():
-        r = rows.get(kind, {"decided": 0, "met": 0})
-        result.append(
-            SlaRow(
-                metric=metric,
-                value=percent(r["met"], r["decided"]),
-                target=goals.get(metric),
-                kind=kind,
-                label=ClockKind(kind).label,
-                decided=r["decided"],
-                met_count=r["met"],
-                business=r.get("business"),
-                calendar=r.get("calendar"),
-                paused=r.get("paused"),
+    def departments(self) -> list[DepartmentRow]:
+        """Inter-departmental response time: request to answer, against each commitment."""
+        answered = Q(answered_at__isnull=False)
+        took = SecondsBetween(F("answered_at"), F("created_at"))
+        rows = (
+            DepartmentRequest.objects.filter(
+                self.scope.in_period("created_at"), self.scope.ticket_q("ticket__")
             )
+            .values("department_id", "department__name", "department__response_time")
+            .annotate(
+                requests=Count("pk"),
+                answered=Count("pk", filter=answered),
+                average=Avg(took, filter=answered),
+                within=Count(
+                    "pk",
+                    filter=answered
+                    & Q(LessThanOrEqual(took, DurationSeconds(F("department__response_time")))),
+                ),
+            )
+            .order_by("department__name")
         )
-    return result
+        return [
+            DepartmentRow(
+                department_id=r["department_id"],
+                name=r["department__name"],
+                requests=r["requests"],
+                answered=r["answered"],
+                average=as_duration(r["average"]),
+                within=r["within"],
+                commitment=r["department__response_time"],
+            )
+            for r in rows
+        ]
 
+    def sla(self) -> list[SlaRow]:
+        """Attainment per target, with business, calendar and paused time taken when stopped."""
+        totals: dict[str, dict] = {}
+        for r in self._clocks:
+            t = totals.setdefault(r["kind"], {"n": 0, "met": 0, "stopped": 0})
+            t["n"] += r["n"]
+            t["met"] += r["met"]
+            t["stopped"] += r["stopped"]
+            for key in ("business", "calendar", "paused"):
+                if r[key] is not None:
+                    t[key] = t.get(key, timedelta(0)) + r[key]
+        result = []
+        for kind, metric in SLA_KINDS.items():
+            t = totals.get(kind, {"n": 0, "met": 0, "stopped": 0})
 
-# --- trends -------------------------------------------------------------------------------
+            def average(key, t=t):
+                return t[key] / t["stopped"] if t.get(key) is not None and t["stopped"] else None
 
+            result.append(
+                SlaRow(
+                    metric=metric,
+                    value=percent(t["met"], t["n"]),
+                    target=self.goals.get(metric),
+                    kind=kind,
+                    label=ClockKind(kind).label,
+                    decided=t["n"],
+                    met_count=t["met"],
+                    business=average("business"),
+                    calendar=average("calendar"),
+                    paused=average("paused"),
+                )
+            )
+        return result
 
-def escalations_per_day(scope: Scope) -> dict:
-    """Hand-offs requested per day, by the tier they went to."""
-    days = scope.days
-    edges = [local_midnight(d) for d in days] + [scope.end]
-    counts = {
-        (r["day"], r["to_tier"]): r["n"]
-        for r in Escalation.objects.filter(
-            scope.in_period("requested_at"), scope.ticket_q("ticket__")
-        )
-        .annotate(day=bucket("requested_at", edges))
-        .values("day", "to_tier")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    return {
-        "labels": [d.isoformat() for d in days],
-        "series": [
-            {"label": f"To L{tier}", "data": [counts.get((i, tier), 0) for i in range(len(days))]}
-            for tier in (Tier.L2, Tier.L3, Tier.L4)
-        ],
-    }
+    def escalations_per_day(self) -> dict:
+        """Hand-offs requested per day, by the tier they went to."""
+        counts: dict[tuple, int] = {}
+        for r in self._handoffs:
+            key = (r["day"], r["to_tier"])
+            counts[key] = counts.get(key, 0) + r["n"]
+        days = self.scope.days
+        return {
+            "labels": [d.isoformat() for d in days],
+            "series": [
+                {
+                    "label": f"To L{tier}",
+                    "data": [counts.get((i, tier), 0) for i in range(len(days))],
+                }
+                for tier in (Tier.L2, Tier.L3, Tier.L4)
+            ],
+        }
 
-
-def sla_per_week(scope: Scope) -> dict:
-    """Attainment per week (weeks start on Monday) for each customer-facing target."""
-    first = scope.days[0]
-    monday = first - timedelta(days=first.weekday())
-    weeks = []
-    while monday <= scope.last_day:
-        weeks.append(monday)
-        monday += timedelta(days=7)
-    edges = [scope.start] + [local_midnight(w) for w in weeks[1:]] + [scope.end]
-    rows = (
-        _clocks(scope)
-        .filter(kind__in=list(SLA_KINDS))
-        .filter(_DECIDED)
-        .annotate(week=bucket("started_at", edges))
-        .values("week", "kind")
-        .annotate(n=Count("pk"), met=Count("pk", filter=Q(met=True)))
-        .order_by()
-    )
-    cells = {(r["week"], r["kind"]): percent(r["met"], r["n"]) for r in rows}
-    return {
-        "labels": [f"Week of {w.isoformat()}" for w in weeks],
-        "series": [
-            {
-                "label": ClockKind(kind).label,
-                "data": [
-                    None if cells.get((i, kind)) is None else round(cells[(i, kind)], 1)
-                    for i in range(len(weeks))
-                ],
-            }
-            for kind in SLA_KINDS
-        ],
-    }
+    def sla_per_week(self) -> dict:
+        """Attainment per week (weeks start on Monday) for each SLA target."""
+        cells = {(r["week"], r["kind"]): percent(r["met"], r["n"]) for r in self._clocks}
+        return {
+            "labels": [f"Week of {w.isoformat()}" for w in self.weeks],
+            "series": [
+                {
+                    "label": ClockKind(kind).label,
+                    "data": [
+                        None if cells.get((i, kind)) is None else round(cells[(i, kind)], 1)
+                        for i in range(len(self.weeks))
+                    ],
+                }
+                for kind in SLA_KINDS
+            ],
+        }
 
 
 def tier_distribution(rows: list[TierRow]) -> dict:
@@ -600,7 +643,7 @@ def customer_summary(scope: Scope):
     )
     return (
         scope.tickets()
-        .annotate(is_breached=breached, resolved_after=seconds_between("resolved_at", "created_at"))
+        .annotate(is_breached=breached)
         .values(
             "customer_id",
             "customer__name",

@@ -1,13 +1,13 @@
-"""Time arithmetic that runs natively in the database.
+"""Time arithmetic that runs natively in the database (SQLite and PostgreSQL).
 
 Django's datetime subtraction on SQLite calls a Python function per row, which costs
-seconds at 100,000 tickets; julianday() and EXTRACT(EPOCH) are built in. Other
-databases are not supported by these functions.
+seconds at 100,000 rows; julianday() and EXTRACT(EPOCH) are built in. The hot figures
+read stored durations instead (Ticket.escalated_after, Escalation.time_at_tier, ...).
 """
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case, F, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models import Case, FloatField, Func, IntegerField, Q, Value, When
 
 
 class SecondsBetween(Func):
@@ -52,12 +52,11 @@ class DurationSeconds(Func):
         )
 
 
-def seconds_between(end: str, start: str) -> SecondsBetween:
-    return SecondsBetween(F(end), F(start))
-
-
-def as_duration(seconds) -> timedelta | None:
-    return None if seconds is None else timedelta(seconds=float(seconds))
+def as_duration(value) -> timedelta | None:
+    """An average as a duration: from a duration column already one, from seconds not."""
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=float(value))
 
 
 def bucket(field: str, edges: list[datetime]) -> Case:

@@ -31,16 +31,16 @@ def _page(request, template: str, title: str, **context) -> TemplateResponse:
 
 
 def _dashboard_tables(scope):
-    goals = f.targets()
-    tier_rows = f.tiers(scope, goals)
-    per_day = f.escalations_per_day(scope)
-    per_week = f.sla_per_week(scope)
+    report = f.Report(scope)
+    tier_rows = report.tiers()
+    per_day = report.escalations_per_day()
+    per_week = report.sla_per_week()
     distribution = f.tier_distribution(tier_rows)
     tables = [
-        t.figures_table(scope, f.headline(scope, goals)),
+        t.figures_table(scope, report.headline()),
         t.tiers_table(scope, tier_rows),
-        t.departments_table(scope, f.departments(scope)),
-        t.sla_table(scope, f.sla(scope, goals)),
+        t.departments_table(scope, report.departments()),
+        t.sla_table(scope, report.sla()),
         t.series_table("per_day", "Escalations per day, by tier reached", "Day", per_day),
         t.series_table("sla_weeks", "SLA attainment per week", "Week", per_week, "%"),
         t.series_table("distribution", "Time-at-tier distribution", "Stay", distribution),

@@ -91,6 +91,7 @@ class Escalation(ConcurrentTransitionMixin, models.Model):
     # When the ticket left the receiving tier (the next hand-off, or resolution): the
     # end of its stay there, for the time-at-tier metrics.
     left_at = models.DateTimeField("left the tier at", null=True, blank=True)
+    time_at_tier = models.DurationField("time at the tier", null=True, blank=True)
 
     # The hand-off (001 "Internal Escalation Handoff", 003 "Information to Include").
     summary = models.TextField(blank=True)

@@ -266,6 +266,8 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     # Facts of the first hand-off, kept on the ticket so the metrics aggregate columns
     # instead of running a subquery per ticket.
     first_escalated_at = models.DateTimeField("first escalated at", null=True, blank=True)
+    escalated_after = models.DurationField("time to first escalation", null=True, blank=True)
+    resolved_after = models.DurationField("time to resolution", null=True, blank=True)
     repeat_escalation = models.BooleanField(
         "repeat escalation",
         default=False,
@@ -301,6 +303,26 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["owner", "state"], name="ticket_owner_state_idx"),
             models.Index(fields=["-created_at", "-id"], name="ticket_newest_idx"),
             models.Index(fields=["sla_due_at"], name="ticket_sla_due_idx"),
+            # Covers every column the metrics read, so aggregating a period never visits
+            # the rows themselves (SQLite otherwise reads 100,000 rows one by one).
+            models.Index(
+                fields=[
+                    "created_at",
+                    "state",
+                    "priority",
+                    "category",
+                    "customer",
+                    "tier",
+                    "first_escalated_at",
+                    "escalated_after",
+                    "resolved_at",
+                    "resolved_after",
+                    "csat",
+                    "repeat_escalation",
+                    "first_level_possible",
+                ],
+                name="ticket_metrics_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -141,7 +141,11 @@ def ticket_escalate(
     stay_end(locked, actor, now, f"left the tier: escalated to {Tier(to_tier).label}")
     first = {}
     if locked.first_escalated_at is None:
-        first = {"first_escalated_at": now, "repeat_escalation": _is_repeat(locked, now)}
+        first = {
+            "first_escalated_at": now,
+            "escalated_after": now - locked.created_at,
+            "repeat_escalation": _is_repeat(locked, now),
+        }
     escalated = _run(
         locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier, **first
     )

@@ -218,7 +218,7 @@ def stay_end(ticket: Ticket, actor, at, why: str) -> None:
         .first()
     )
     if stay is not None:
-        stay.left_at = at
+        stay.left_at, stay.time_at_tier = at, at - stay.accepted_at
         _save_record(stay, actor, why)
 
 
@@ -233,7 +233,7 @@ def stay_resume(ticket: Ticket, actor, why: str) -> None:
         .first()
     )
     if stay is not None and stay.left_at is not None:
-        stay.left_at = None
+        stay.left_at = stay.time_at_tier = None
         _save_record(stay, actor, why)
 
 
@@ -429,13 +429,15 @@ def ticket_resolve(
             "A resolution summary and the customer's confirmation (or attempt) are required.",
             field_errors=errors,
         )
+    now = timezone.now()
     resolved = _run(
         ticket,
         actor,
         "resolve",
         "customer confirmed" if customer_confirmed else "confirmation requested",
         resolution_summary=summary,
-        resolved_at=timezone.now(),
+        resolved_at=now,
+        resolved_after=now - ticket.created_at,
         customer_confirmed=customer_confirmed,
     )
     stay_end(resolved, actor, resolved.resolved_at, "left the tier: resolved")
@@ -445,7 +447,12 @@ def ticket_resolve(
 @transaction.atomic
 def ticket_reopen(*, ticket: Ticket, actor, reason: str) -> Ticket:
     reopened = _run(
-        ticket, actor, "reopen", _required(reason, "The reason for reopening"), resolved_at=None
+        ticket,
+        actor,
+        "reopen",
+        _required(reason, "The reason for reopening"),
+        resolved_at=None,
+        resolved_after=None,
     )
     stay_resume(reopened, actor, "back at the tier: reopened")
     return reopened

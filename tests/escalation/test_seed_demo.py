@@ -100,7 +100,7 @@ def test_demo_data_gives_every_metric_something_to_show(db, client):
     finished = Clock.objects.filter(stopped_at__isnull=False)
     assert finished.filter(met=True).exists() and finished.filter(met=False).exists()
     scope, _ = scope_from({"period": "90"})
-    shown = figures.headline(scope, figures.targets())
+    shown = figures.Report(scope).headline()
     assert all(f.value is not None for f in shown), [f.label for f in shown if f.value is None]
     client.force_login(get_user_model().objects.get(username="lead"))
     page = client.get(reverse("metrics:dashboard"), {"period": "90"}).content.decode()

@@ -383,10 +383,13 @@ class Command(BaseCommand):
                     timedelta(minutes=rng.randint(2, 40)), (until - requested) * 0.5
                 )
                 at = answered
-                if rows and rows[-1].ticket is t and rows[-1].state == EscalationState.ACCEPTED:
-                    rows[-1].left_at = requested  # the stay below ended with this hand-off
+                below = rows[-1] if rows and rows[-1].ticket is t else None
+                if below is not None and below.state == EscalationState.ACCEPTED:
+                    below.left_at = requested  # the stay below ended with this hand-off
+                    below.time_at_tier = requested - below.accepted_at
                 if t.first_escalated_at is None:
                     t.first_escalated_at = requested
+                    t.escalated_after = requested - t.created_at
                 rows.append(
                     Escalation(
                         ticket=t,
@@ -424,6 +427,7 @@ class Command(BaseCommand):
             last = rows[-1]
             if last.state == EscalationState.ACCEPTED and t.resolved_at is not None:
                 last.left_at = t.resolved_at
+                last.time_at_tier = t.resolved_at - last.accepted_at
             window = t.first_escalated_at - REPEAT_WINDOW
             earlier = self._escalated_at.setdefault(t.customer_id, [])
             t.repeat_escalation = any(window <= at < t.first_escalated_at for at in earlier)
@@ -591,6 +595,7 @@ class Command(BaseCommand):
             created_at=created,
             first_response_at=responded,
             resolved_at=resolved,
+            resolved_after=resolved - created if resolved else None,
             closed_at=closed,
             resolution_summary="Resolved (demo)." if resolved else "",
             csat=csat,

@@ -14,7 +14,7 @@ def by_metric(figures):
 
 
 def test_001_dashboard_figures_match_the_hand_built_week(week):
-    figures = by_metric(f.headline(week.scope, f.targets()))
+    figures = by_metric(f.Report(week.scope).headline())
 
     rate = figures[Metric.ESCALATION_RATE]
     assert rate.value == 75.0 and rate.basis == "3 of 4 tickets"  # T5 cancelled, T0 outside
@@ -45,7 +45,7 @@ def test_001_dashboard_figures_match_the_hand_built_week(week):
 
 
 def test_000_time_at_each_tier(week):
-    rows = {r.tier: r for r in f.tiers(week.scope, f.targets())}
+    rows = {r.tier: r for r in f.Report(week.scope).tiers()}
     # L1: T1 2 h, T2 6 h, T3 1 h (resolved), T4 4 h (until its hand-off).
     assert rows[1].stays == 4 and rows[1].value == pytest.approx(3.25)
     assert rows[1].buckets == [0, 2, 2, 0, 0, 0]
@@ -59,7 +59,7 @@ def test_000_time_at_each_tier(week):
 def test_000_inter_departmental_response_time(week):
     from contacts.models import Department
 
-    (row,) = f.departments(week.scope)
+    (row,) = f.Report(week.scope).departments()
     assert row.name == Department.objects.get(code="technical-support").name
     assert (row.requests, row.answered, row.average) == (1, 1, timedelta(hours=2))
     assert row.commitment == timedelta(hours=4) and row.met is True
@@ -67,7 +67,7 @@ def test_000_inter_departmental_response_time(week):
 
 
 def test_sla_attainment_per_target_with_business_calendar_and_paused_time(week):
-    rows = {r.kind: r for r in f.sla(week.scope, f.targets())}
+    rows = {r.kind: r for r in f.Report(week.scope).sla()}
     first = rows["first_response"]
     assert (first.decided, first.met_count) == (4, 4)
     ack = rows["acknowledgement"]  # T1 and T4 waited 30 min; T2's two hand-offs 10 min each
@@ -97,12 +97,12 @@ def test_sla_attainment_per_target_with_business_calendar_and_paused_time(week):
 
 
 def test_trends_per_day_and_week(week):
-    per_day = f.escalations_per_day(week.scope)
+    per_day = f.Report(week.scope).escalations_per_day()
     assert per_day["labels"][0] == "2026-11-02" and len(per_day["labels"]) == 7
     to_l2, to_l3, to_l4 = (s["data"] for s in per_day["series"])
     assert to_l2 == [1, 1, 0, 1, 0, 0, 0]  # T1 Mon, T2 Tue, T4 Thu
     assert to_l3 == [0, 0, 1, 0, 0, 0, 0] and to_l4 == [0] * 7
-    weeks = f.sla_per_week(week.scope)
+    weeks = f.Report(week.scope).sla_per_week()
     assert weeks["labels"] == ["Week of 2026-11-02"]
     series = {s["label"]: s["data"] for s in weeks["series"]}
     assert series["Acknowledgement"] == [50.0] and series["First response"] == [100.0]
@@ -110,11 +110,11 @@ def test_trends_per_day_and_week(week):
 
 def test_filters_narrow_every_figure(week):
     scope, _ = scope_from({**week.params, "plan": "enterprise"})
-    figures = by_metric(f.headline(scope, {}))
+    figures = by_metric(f.Report(scope, {}).headline())
     assert figures[Metric.ESCALATION_RATE].basis == "1 of 2 tickets"  # customer B: T3, T4
     scope, _ = scope_from({**week.params, "priority": "low"})
-    assert by_metric(f.headline(scope, {}))[Metric.ESCALATION_RATE].value is None
-    assert f.departments(scope) == []
+    assert by_metric(f.Report(scope, {}).headline())[Metric.ESCALATION_RATE].value is None
+    assert f.Report(scope).departments() == []
 
 
 def test_each_figure_lists_exactly_the_tickets_behind_it(week):
@@ -145,7 +145,7 @@ def test_monthly_customer_summary(week):
 
 def test_targets_are_data_a_lead_edits(week):
     MetricTarget.objects.filter(metric=Metric.ESCALATION_RATE).update(value=80)
-    rate = by_metric(f.headline(week.scope, f.targets()))[Metric.ESCALATION_RATE]
+    rate = by_metric(f.Report(week.scope).headline())[Metric.ESCALATION_RATE]
     assert rate.met is True and rate.target_text == "< 80%"
 
 
@@ -191,11 +191,21 @@ def test_a_stay_at_a_tier_resumes_when_reopened_or_when_the_handoff_above_is_ret
     )
     stay.refresh_from_db()
     assert stay.left_at == ticket.resolved_at
-    services.ticket_reopen(ticket=ticket, actor=senior, reason="Came back")
+    assert stay.time_at_tier == stay.left_at - stay.accepted_at
+    assert ticket.resolved_after == ticket.resolved_at - ticket.created_at
+    reopened = services.ticket_reopen(ticket=ticket, actor=senior, reason="Came back")
     stay.refresh_from_db()
-    assert stay.left_at is None
+    assert stay.left_at is None and stay.time_at_tier is None
+    assert reopened.resolved_after is None
     assert (
         ticket.first_escalated_at
         == Escalation.objects.filter(ticket=ticket).earliest("requested_at").requested_at
     )
     assert stay.history.filter(history_change_reason__startswith="back at the tier").count() == 2
+
+
+def test_a_cancelled_tickets_targets_count_neither_way(week):
+    from sla.models import Clock
+
+    clocks = Clock.objects.filter(subject_id=week.t5.pk)
+    assert clocks.exists() and all(c.stopped_at and c.met is None for c in clocks)
