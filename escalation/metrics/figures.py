@@ -210,19 +210,24 @@ _MISSED = Q(met=False) | _OVERDUE
 
 
 def _stays(scope: Scope):
-    """Hand-offs accepted in the period whose stay at the receiving tier has ended."""
+    """Hand-offs accepted in the period whose stay at the receiving tier has ended (time
+    spent is time spent, even on a ticket cancelled later)."""
     return Escalation.objects.filter(
         scope.in_period("accepted_at"),
         scope.ticket_q("ticket__"),
         state=EscalationState.ACCEPTED,
         time_at_tier__isnull=False,
-    ).exclude(ticket__state=TicketState.CANCELLED)
+    )
 
 
 def _l2_handoffs(scope: Scope):
-    """Accepted hand-offs to L2 of resolved tickets opened in the period."""
+    """Accepted hand-offs to L2 of resolved tickets opened in the period (a join, so the
+    database walks the hand-offs and looks each ticket up by key)."""
     return Escalation.objects.filter(
-        ticket__in=scope.tickets().filter(RESOLVED),
+        scope.in_period("ticket__created_at"),
+        scope.ticket_q("ticket__"),
+        ticket__resolved_at__isnull=False,
+        ticket__state__in=[TicketState.RESOLVED, TicketState.CLOSED],
         to_tier=Tier.L2,
         state=EscalationState.ACCEPTED,
     )

@@ -59,11 +59,20 @@ def as_duration(value) -> timedelta | None:
     return timedelta(seconds=float(value))
 
 
-def bucket(field: str, edges: list[datetime]) -> Case:
+def bucket(field: str, edges: list[datetime]):
     """The index of the [edges[i], edges[i+1]) interval `field` falls in: day or week
-    numbers computed in SQL, with local midnights as edges (no per-row time zone calls)."""
-    return Case(
-        *[When(Q(**{f"{field}__lt": edge}), then=Value(i)) for i, edge in enumerate(edges[1:])],
-        default=Value(None),
-        output_field=IntegerField(),
-    )
+    numbers computed in SQL with local midnights as edges (no per-row time zone calls),
+    as a binary search so a row costs log2(intervals) comparisons, not one per interval.
+    Rows are expected inside [edges[0], edges[-1])."""
+
+    def search(lo: int, hi: int):  # the interval is one of lo..hi-1
+        if hi - lo == 1:
+            return Value(lo)
+        mid = (lo + hi) // 2
+        return Case(
+            When(Q(**{f"{field}__lt": edges[mid]}), then=search(lo, mid)),
+            default=search(mid, hi),
+            output_field=IntegerField(),
+        )
+
+    return search(0, len(edges) - 1)

@@ -122,6 +122,16 @@ class Escalation(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["state", "to_tier", "requested_at"], name="escalation_queue_idx"),
             models.Index(fields=["ticket", "requested_at"], name="escalation_ticket_idx"),
+            # The metrics: hand-offs by day requested, and stays by day accepted; each
+            # index covers the columns read, so SQLite never visits the rows.
+            models.Index(
+                fields=["requested_at", "to_tier", "state", "ticket"],
+                name="escalation_requested_idx",
+            ),
+            models.Index(
+                fields=["state", "accepted_at", "to_tier", "time_at_tier", "ticket"],
+                name="escalation_stay_idx",
+            ),
         ]
 
     def __str__(self) -> str:
