@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_q",
     "core",
+    "audit",
     "sla",
     "contacts",
     "verification",

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from audit.views import object_history
+
 from .errors import ApplicationError
 from .models import OutboxMessage
 from .services import outbox_resend
@@ -17,7 +19,11 @@ class AuditedAdmin(SimpleHistoryAdmin):
     SIMPLE_HISTORY_REVERT_DISABLED only hides the button; the history form view
     still saves a valid POST (even a view-only user's), and on state-machine
     models a revert would bypass the transitions. So POST is refused outright.
+    The history page shows the audit trail's entries for this one record.
     """
+
+    def history_view(self, request, object_id, extra_context=None):
+        return object_history(self, request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
