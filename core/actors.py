@@ -15,3 +15,14 @@ def system_user():
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def acting_user():
+    """Who a history row should name: the signed-in user of the request being served,
+    else the system actor (background tasks, the sweep, management commands)."""
+    from simple_history.models import HistoricalRecords
+
+    user = getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
+    if user is not None and user.is_authenticated:
+        return user
+    return system_user()

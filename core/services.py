@@ -13,11 +13,12 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import has_transition_perm
 from simple_history.utils import bulk_create_with_history
 
+from .actors import acting_user
 from .errors import PermissionRefused, TransitionRefused
 from .models import OutboxMessage
 
@@ -75,17 +76,27 @@ def outbox_enqueue(
     Calling it again for the same event and recipient returns the existing row and
     sends nothing: events may fire more than once, customers hear of them once.
     """
-    message, created = OutboxMessage.objects.get_or_create(
+    message = OutboxMessage.objects.filter(event_key=event_key, recipient=recipient).first()
+    if message is not None:
+        return message
+    message = OutboxMessage(
         event_key=event_key,
         recipient=recipient,
-        defaults={"channel": channel, "subject": subject[:200], "body": body},
+        channel=channel,
+        subject=subject[:200],
+        body=body,
     )
-    if created:
-        batch = _batch.get()
-        if batch is not None:
-            batch.append(message.pk)
-        else:
-            transaction.on_commit(lambda: _queue_delivery(message.pk))
+    message._history_user = acting_user()
+    try:
+        with transaction.atomic():
+            message.save()
+    except IntegrityError:  # another writer recorded the same (event, recipient) just now
+        return OutboxMessage.objects.get(event_key=event_key, recipient=recipient)
+    batch = _batch.get()
+    if batch is not None:
+        batch.append(message.pk)
+    else:
+        transaction.on_commit(lambda: _queue_delivery(message.pk))
     return message
 
 
@@ -123,7 +134,13 @@ def outbox_enqueue_many(messages: Iterable[Outgoing]) -> list[OutboxMessage]:
         for (k, r), m in wanted.items()
         if (k, r) not in existing
     ]
-    bulk_create_with_history(new, OutboxMessage, batch_size=500, default_change_reason="queued")
+    bulk_create_with_history(
+        new,
+        OutboxMessage,
+        batch_size=500,
+        default_user=acting_user(),
+        default_change_reason="queued",
+    )
     ids = [m.pk for m in new]
     batch = _batch.get()
     if batch is not None:

@@ -3,7 +3,6 @@
 from datetime import timedelta
 from io import StringIO
 
-import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -92,15 +91,10 @@ def high_water() -> dict[str, int]:
     }
 
 
-SEED_GAP = "seed_demo saves departments and their members without _history_user (open)"
-SWEEP_GAP = "core.services.outbox_enqueue_many writes outbox history without a user (open)"
-
-
 def test_seed_demo_rows_name_the_system_actor(db):
     before = high_water()
     call_command("seed_demo", tickets=12, verbosity=0)
     missing = rows_without_actor(before)
-    missing.pop("contacts.department", None)  # the known gap below
     assert missing == {}
     written = {
         label
@@ -110,14 +104,12 @@ def test_seed_demo_rows_name_the_system_actor(db):
     assert {"escalation.ticket", "escalation.customer"} <= written
 
 
-@pytest.mark.xfail(strict=True, reason=SEED_GAP)
 def test_seed_demo_department_rows_name_the_system_actor(db):
     before = high_water()
     call_command("seed_demo", tickets=0, verbosity=0)
     assert "contacts.department" not in rows_without_actor(before)
 
 
-@pytest.mark.xfail(strict=True, reason="seed_demo bulk-creates on-call shifts without history")
 def test_seed_demo_on_call_shifts_are_in_the_trail(db):
     call_command("seed_demo", tickets=0, verbosity=0)
     assert OnCallShift.objects.exists()
@@ -135,7 +127,6 @@ def sweep_escalating(make_ticket):
 def test_sla_sweep_changes_name_the_system_actor(make_ticket):
     before = sweep_escalating(make_ticket)
     missing = rows_without_actor(before)
-    missing.pop("core.outboxmessage", None)  # the known gap below
     assert missing == {}
     from escalation.models import Ticket
 
@@ -144,7 +135,6 @@ def test_sla_sweep_changes_name_the_system_actor(make_ticket):
     assert latest.history_change_reason.startswith("escalate: to L2 senior: automatic")
 
 
-@pytest.mark.xfail(strict=True, reason=SWEEP_GAP)
 def test_sla_sweep_outbox_rows_name_the_system_actor(make_ticket):
     before = sweep_escalating(make_ticket)
     assert "core.outboxmessage" not in rows_without_actor(before)

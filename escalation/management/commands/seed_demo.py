@@ -242,6 +242,8 @@ class Command(BaseCommand):
         for code, tier in teams.items():
             department = Department.objects.filter(code=code).first()
             if department is not None:
+                department._history_user = self.actor
+                department._change_reason = "demo data"
                 department.members.set(staff[tier])
                 if department.lead_id is None:
                     department.lead = lead
@@ -254,15 +256,20 @@ class Command(BaseCommand):
                 department=department, ends_at__gt=timezone.now()
             ).exists():
                 continue
-            OnCallShift.objects.bulk_create(
-                OnCallShift(
-                    department=department,
-                    person=rotation[day % len(rotation)],
-                    starts_at=start + timedelta(days=day - 1),
-                    ends_at=start + timedelta(days=day),
-                    phone="+1 555 0199",
-                )
-                for day in range(15)
+            bulk_create_with_history(
+                [
+                    OnCallShift(
+                        department=department,
+                        person=rotation[day % len(rotation)],
+                        starts_at=start + timedelta(days=day - 1),
+                        ends_at=start + timedelta(days=day),
+                        phone="+1 555 0199",
+                    )
+                    for day in range(15)
+                ],
+                OnCallShift,
+                default_user=self.actor,
+                default_change_reason="demo data",
             )
 
     def _customers(self, rng: random.Random, wanted: int, staff) -> list[int]:
