@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from core.history import AuditedHistory
 from sla.models import BusinessCalendar
 
 
@@ -46,7 +46,7 @@ class Department(models.Model):
         max_length=100, blank=True, help_text="As promised, e.g. '24-48 hours', '<30 min'."
     )
 
-    history = HistoricalRecords(m2m_fields=[members])
+    history = AuditedHistory(m2m_fields=[members])
 
     class Meta:
         ordering = ["name"]
@@ -84,7 +84,7 @@ class ContactChannel(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Lower is preferred.")
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["department", "position", "id"]
@@ -126,7 +126,7 @@ class OnCallShift(models.Model):
     phone = models.CharField(max_length=30, blank=True)
     note = models.CharField(max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["department", "starts_at"]

@@ -3,7 +3,8 @@
 from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
-from simple_history.models import HistoricalRecords
+
+from .history import AuditedHistory
 
 
 class OutboxMessage(FSMModelMixin, models.Model):
@@ -29,7 +30,7 @@ class OutboxMessage(FSMModelMixin, models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = "outbox message"

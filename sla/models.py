@@ -13,9 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from core.choices import Priority, Tier
+from core.history import AuditedHistory
 
 from .businesstime import Schedule
 
@@ -51,7 +51,7 @@ class BusinessCalendar(models.Model):
         help_text="Country code (e.g. US) whose public holidays the import action loads.",
     )
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -92,7 +92,7 @@ class OpeningSpan(models.Model):
     opens = models.TimeField()
     closes = models.TimeField(help_text="00:00 means midnight at the end of the day.")
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["calendar", "weekday", "opens"]
@@ -121,7 +121,7 @@ class Holiday(models.Model):
     date = models.DateField()
     name = models.CharField(max_length=120)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["calendar", "date"]
@@ -171,7 +171,7 @@ class SlaPolicy(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = "SLA policy"
@@ -198,7 +198,7 @@ class EscalationMatrixRow(models.Model):
         null=True, blank=True, help_text="Empty: on request (no automatic escalation)."
     )
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = "escalation matrix row"
@@ -220,7 +220,7 @@ class SlaSettings(models.Model):
         "escalate when open without update for", default=timedelta(hours=24)
     )
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = "SLA settings"

@@ -14,9 +14,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from core.choices import RiskLevel
+from core.history import AuditedHistory
 
 RISK_ORDER = {RiskLevel.NONE: 0, RiskLevel.LOW: 1, RiskLevel.MEDIUM: 2, RiskLevel.HIGH: 3}
 
@@ -31,7 +31,7 @@ class SensitiveAction(models.Model):
     )
     is_active = models.BooleanField(default=True)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["risk_level", "name"]
@@ -101,7 +101,7 @@ class VerificationRequest(ConcurrentTransitionMixin, models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.CharField(max_length=300, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -176,7 +176,7 @@ class FactorCheck(models.Model):
     )
     checked_at = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["checked_at", "id"]
@@ -195,7 +195,7 @@ class SensitiveActionRecord(models.Model):
     )
     done_at = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-done_at"]

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+
+from core.history import AuditedHistory
 
 from .tickets import Ticket
 
@@ -48,7 +49,7 @@ class CommunicationTemplate(models.Model):
     )
     is_active = models.BooleanField(default=True)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["name"]
@@ -111,7 +112,7 @@ class Communication(models.Model):
     threatened_to_leave = models.BooleanField(default=False)
     public_review = models.BooleanField("posted a negative public review", default=False)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
+
+from core.history import AuditedHistory
 
 from .tickets import Ticket
 
@@ -41,7 +42,7 @@ class DepartmentRequest(ConcurrentTransitionMixin, models.Model):
     answer = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-created_at", "-id"]

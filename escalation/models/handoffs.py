@@ -4,9 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from core.choices import Tier
+from core.history import AuditedHistory
 
 from .tickets import Sentiment, Ticket
 
@@ -115,7 +115,7 @@ class Escalation(ConcurrentTransitionMixin, models.Model):
         help_text="Values of the items the category requires (transaction ID, user ID, ...).",
     )
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-requested_at", "-id"]

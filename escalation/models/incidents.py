@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
+
+from core.history import AuditedHistory
 
 
 class IncidentState(models.TextChoices):
@@ -31,7 +32,7 @@ class MajorIncident(ConcurrentTransitionMixin, models.Model):
     declared_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-declared_at"]

@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from simple_history.models import HistoricalRecords
+
+from core.history import AuditedHistory
 
 
 class Metric(models.TextChoices):
@@ -66,7 +67,7 @@ class MetricTarget(models.Model):
         help_text="In the figure's unit: percent for rates, hours for times, 1-5 for CSAT.",
     )
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["metric"]

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+
+from core.history import AuditedHistory
 
 from .tickets import Ticket
 
@@ -19,7 +20,7 @@ class RootCauseAnalysis(models.Model):
     )
     completed_at = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = "root-cause analysis"

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from simple_history.models import HistoricalRecords
 
 from core.choices import Priority, RiskLevel, Tier
+from core.history import AuditedHistory
 
 REFERENCE_PREFIX = "ESC-"
 _REFERENCE_RE = re.compile(rf"^\s*(?:{REFERENCE_PREFIX})?0*(\d{{1,12}})\s*$", re.IGNORECASE)
@@ -53,7 +53,7 @@ class Customer(models.Model):
     )
     identity_verified_at = models.DateTimeField("identity verified at", null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["name", "id"]
@@ -170,7 +170,7 @@ class Category(models.Model):
     )
     is_active = models.BooleanField(default=True)
 
-    history = HistoricalRecords(m2m_fields=[copy_to])
+    history = AuditedHistory(m2m_fields=[copy_to])
 
     class Meta:
         verbose_name_plural = "categories"
@@ -280,7 +280,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     sla_warn_at = models.DateTimeField(null=True, blank=True)
     sla_paused = models.BooleanField(default=False)
 
-    history = HistoricalRecords()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-created_at", "-id"]
