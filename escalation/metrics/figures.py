@@ -24,6 +24,7 @@ from ..models import (
     EscalationState,
     Metric,
     MetricTarget,
+    StayEnd,
     Ticket,
     TicketState,
 )
@@ -220,19 +221,6 @@ def _stays(scope: Scope):
     )
 
 
-def _l2_handoffs(scope: Scope):
-    """Accepted hand-offs to L2 of resolved tickets opened in the period (a join, so the
-    database walks the hand-offs and looks each ticket up by key)."""
-    return Escalation.objects.filter(
-        scope.in_period("ticket__created_at"),
-        scope.ticket_q("ticket__"),
-        ticket__resolved_at__isnull=False,
-        ticket__state__in=[TicketState.RESOLVED, TicketState.CLOSED],
-        to_tier=Tier.L2,
-        state=EscalationState.ACCEPTED,
-    )
-
-
 def tickets_behind(code: str, scope: Scope):
     """The tickets a figure was computed over; None for an unknown code."""
     cohort = scope.tickets()
@@ -250,8 +238,10 @@ def tickets_behind(code: str, scope: Scope):
         return simple[code]
     everything = Ticket.objects.all()
     if code in ("l2_reached", "l2_resolved"):
-        reached = everything.filter(pk__in=_l2_handoffs(scope).values("ticket_id"))
-        return reached.filter(tier=Tier.L2) if code == "l2_resolved" else reached
+        stays = _stays(scope).filter(to_tier=Tier.L2)
+        if code == "l2_resolved":
+            stays = stays.filter(left_by=StayEnd.RESOLVED)
+        return everything.filter(pk__in=stays.values("ticket_id"))
     if code == "returned":
         return everything.filter(
             pk__in=Escalation.objects.filter(
@@ -281,7 +271,7 @@ TICKET_SETS = {
     "all": "Tickets opened in the period",
     "escalated": "Escalated tickets",
     "escalated_resolved": "Escalated tickets that are resolved",
-    "l2_reached": "Resolved tickets that reached L2",
+    "l2_reached": "Tickets whose stay at L2 ended",
     "l2_resolved": "Tickets resolved at L2",
     "csat_escalated": "Escalated tickets with a CSAT score",
     "repeat": "Repeat escalations",
@@ -341,9 +331,8 @@ def _weeks(scope: Scope) -> list:
 class Report:
     """Every figure of the dashboard for one scope. Each query runs once, lazily, and the
     figures share them: one pass over the period's tickets, one over its hand-offs, one
-    over accepted L2 hand-offs, one over stays above L1, one over SLA clocks and one over
-    department requests. Expressions sit inside the aggregates (no derived table), so
-    SQLite computes a difference only for the rows an aggregate's filter keeps.
+    over stays above L1, one over SLA clocks and one over department requests. Each
+    reads a covering index and stored durations, so no row is visited one by one.
     """
 
     def __init__(self, scope: Scope, goals: dict[str, MetricTarget] | None = None):
@@ -388,19 +377,17 @@ class Report:
         )
 
     @cached_property
-    def _l2(self) -> dict:
-        return _l2_handoffs(self.scope).aggregate(
-            base=Count("ticket_id", distinct=True),
-            resolved=Count("ticket_id", distinct=True, filter=Q(ticket__tier=Tier.L2)),
-        )
-
-    @cached_property
     def _higher_stays(self) -> dict[int, dict]:
         stay = F("time_at_tier")
         rows = (
             _stays(self.scope)
             .values("to_tier")
-            .annotate(n=Count("pk"), average=Avg(stay), **_stay_buckets(stay))
+            .annotate(
+                n=Count("pk"),
+                resolved_here=Count("pk", filter=Q(left_by=StayEnd.RESOLVED)),
+                average=Avg(stay),
+                **_stay_buckets(stay),
+            )
             .order_by("to_tier")
         )
         return {row["to_tier"]: row for row in rows}
@@ -448,7 +435,7 @@ class Report:
         n, esc = a["total"], a["escalated"]
         requests = sum(r["n"] for r in self._handoffs)
         returned = sum(r["n"] for r in self._handoffs if r["state"] == EscalationState.RETURNED)
-        l2 = self._l2
+        l2 = self._higher_stays.get(Tier.L2, {"n": 0, "resolved_here": 0})
         return [
             fig(Metric.ESCALATION_RATE, percent(esc, n), f"{esc} of {n} tickets", "escalated"),
             fig(
@@ -465,8 +452,8 @@ class Report:
             ),
             fig(
                 Metric.L2_RESOLUTION_RATE,
-                percent(l2["resolved"], l2["base"]),
-                f"{l2['resolved']} of {l2['base']} resolved tickets that reached L2",
+                percent(l2["resolved_here"], l2["n"]),
+                f"{l2['resolved_here']} of {l2['n']} finished stays at L2",
                 "l2_reached",
             ),
             fig(

@@ -50,7 +50,9 @@ def backfill(apps, schema_editor):
         left = later or stay.ticket.resolved_at
         if left is not None and left >= stay.accepted_at:
             Escalation.objects.filter(pk=stay.pk).update(
-                left_at=left, time_at_tier=left - stay.accepted_at
+                left_at=left,
+                time_at_tier=left - stay.accepted_at,
+                left_by="escalated" if later else "resolved",
             )
     ticket_type = ContentType.objects.filter(app_label="escalation", model="ticket").first()
     if ticket_type is not None:
@@ -161,6 +163,26 @@ class Migration(migrations.Migration):
                     "first_level_possible",
                 ],
                 name="ticket_metrics_idx",
+            ),
+        ),
+        migrations.AddField(
+            model_name="escalation",
+            name="left_by",
+            field=models.CharField(
+                blank=True,
+                choices=[("resolved", "Resolved at this tier"), ("escalated", "Escalated further")],
+                max_length=10,
+                verbose_name="how it left the tier",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalescalation",
+            name="left_by",
+            field=models.CharField(
+                blank=True,
+                choices=[("resolved", "Resolved at this tier"), ("escalated", "Escalated further")],
+                max_length=10,
+                verbose_name="how it left the tier",
             ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),

@@ -17,6 +17,7 @@ from .handoffs import (
     Escalation,
     EscalationState,
     EscalationType,
+    StayEnd,
     Trigger,
 )
 from .incidents import IncidentState, MajorIncident
@@ -57,6 +58,7 @@ __all__ = [
     "Escalation",
     "EscalationState",
     "EscalationType",
+    "StayEnd",
     "Trigger",
     "render_template",
     "template_placeholders",

@@ -39,6 +39,13 @@ class Trigger(models.TextChoices):
 AUTOMATIC_TRIGGERS = {t for t in Trigger.values if t.startswith("auto_")}
 
 
+class StayEnd(models.TextChoices):
+    """How a stay at the receiving tier ended (the L2 resolution rate counts these)."""
+
+    RESOLVED = "resolved", "Resolved at this tier"
+    ESCALATED = "escalated", "Escalated further"
+
+
 class EscalationState(models.TextChoices):
     REQUESTED = "requested", "Requested"
     ACCEPTED = "accepted", "Accepted"
@@ -92,6 +99,9 @@ class Escalation(ConcurrentTransitionMixin, models.Model):
     # end of its stay there, for the time-at-tier metrics.
     left_at = models.DateTimeField("left the tier at", null=True, blank=True)
     time_at_tier = models.DurationField("time at the tier", null=True, blank=True)
+    left_by = models.CharField(
+        "how it left the tier", max_length=10, choices=StayEnd.choices, blank=True
+    )
 
     # The hand-off (001 "Internal Escalation Handoff", 003 "Information to Include").
     summary = models.TextField(blank=True)
@@ -129,7 +139,7 @@ class Escalation(ConcurrentTransitionMixin, models.Model):
                 name="escalation_requested_idx",
             ),
             models.Index(
-                fields=["state", "accepted_at", "to_tier", "time_at_tier", "ticket"],
+                fields=["accepted_at", "state", "to_tier", "time_at_tier", "left_by", "ticket"],
                 name="escalation_stay_idx",
             ),
         ]

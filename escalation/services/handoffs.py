@@ -14,6 +14,7 @@ from ..models import (
     EscalationState,
     EscalationType,
     HandoffInfo,
+    StayEnd,
     Ticket,
     Trigger,
 )
@@ -138,7 +139,13 @@ def ticket_escalate(
     )
     _save_record(escalation, actor, f"request: {Trigger(trigger).label}")
     now = escalation.requested_at
-    stay_end(locked, actor, now, f"left the tier: escalated to {Tier(to_tier).label}")
+    stay_end(
+        locked,
+        actor,
+        now,
+        StayEnd.ESCALATED,
+        f"left the tier: escalated to {Tier(to_tier).label}",
+    )
     first = {}
     if locked.first_escalated_at is None:
         first = {

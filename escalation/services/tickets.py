@@ -23,7 +23,7 @@ from core.roles import user_tier
 from verification.models import USABLE_STATES, VerificationState
 
 from .. import clocks
-from ..models import Category, Customer, Sentiment, Ticket, TicketState
+from ..models import Category, Customer, Sentiment, StayEnd, Ticket, TicketState
 
 LEAD_PERMISSION = "escalation.reassign_ticket"
 
@@ -205,7 +205,7 @@ def _run(
     return locked
 
 
-def stay_end(ticket: Ticket, actor, at, why: str) -> None:
+def stay_end(ticket: Ticket, actor, at, how: str, why: str) -> None:
     """The ticket leaves its tier (a new hand-off, or resolved): end the stay it began
     when the hand-off to that tier was accepted. Caller holds the ticket's lock."""
     from ..models import Escalation, EscalationState
@@ -218,7 +218,7 @@ def stay_end(ticket: Ticket, actor, at, why: str) -> None:
         .first()
     )
     if stay is not None:
-        stay.left_at, stay.time_at_tier = at, at - stay.accepted_at
+        stay.left_at, stay.time_at_tier, stay.left_by = at, at - stay.accepted_at, how
         _save_record(stay, actor, why)
 
 
@@ -234,6 +234,7 @@ def stay_resume(ticket: Ticket, actor, why: str) -> None:
     )
     if stay is not None and stay.left_at is not None:
         stay.left_at = stay.time_at_tier = None
+        stay.left_by = ""
         _save_record(stay, actor, why)
 
 
@@ -440,7 +441,7 @@ def ticket_resolve(
         resolved_after=now - ticket.created_at,
         customer_confirmed=customer_confirmed,
     )
-    stay_end(resolved, actor, resolved.resolved_at, "left the tier: resolved")
+    stay_end(resolved, actor, resolved.resolved_at, StayEnd.RESOLVED, "left the tier: resolved")
     return resolved
 
 

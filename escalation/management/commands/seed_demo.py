@@ -33,6 +33,7 @@ from escalation.models import (
     EscalationType,
     Plan,
     Sentiment,
+    StayEnd,
     Ticket,
     TicketState,
     Trigger,
@@ -394,6 +395,7 @@ class Command(BaseCommand):
                 if below is not None and below.state == EscalationState.ACCEPTED:
                     below.left_at = requested  # the stay below ended with this hand-off
                     below.time_at_tier = requested - below.accepted_at
+                    below.left_by = StayEnd.ESCALATED
                 if t.first_escalated_at is None:
                     t.first_escalated_at = requested
                     t.escalated_after = requested - t.created_at
@@ -435,6 +437,7 @@ class Command(BaseCommand):
             if last.state == EscalationState.ACCEPTED and t.resolved_at is not None:
                 last.left_at = t.resolved_at
                 last.time_at_tier = t.resolved_at - last.accepted_at
+                last.left_by = StayEnd.RESOLVED
             window = t.first_escalated_at - REPEAT_WINDOW
             earlier = self._escalated_at.setdefault(t.customer_id, [])
             t.repeat_escalation = any(window <= at < t.first_escalated_at for at in earlier)
