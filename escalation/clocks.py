@@ -142,6 +142,8 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
         kinds = [k for k in ClockKind.values if k != ClockKind.RCA or code == "cancel"]
         # A cancelled ticket (spam, duplicate) owes nothing: its targets count neither way.
         _stop(ticket, at, *kinds, void=code == "cancel")
+        if code == "cancel":
+            sla.clocks_void(subject=ticket)
         sla.timers_cancel(subject=ticket, kinds=[STALE_TIMER, ACK_FOLLOW_UP_TIMER])
     _arm_stale(ticket, at)
     refresh(ticket)

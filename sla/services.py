@@ -195,6 +195,19 @@ def clock_stop(*, clock: Clock, at: datetime, void: bool = False) -> Clock:
     return clock
 
 
+def clocks_void(*, subject: models.Model) -> int:
+    """The subject was withdrawn: none of its targets counts as met or missed, including
+    those that already stopped (a first response given before a ticket was cancelled)."""
+    return (
+        Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+        )
+        .filter(stopped_at__isnull=False)
+        .exclude(met__isnull=True)
+        .update(met=None)
+    )
+
+
 def clock_retarget(
     *,
     clock: Clock,

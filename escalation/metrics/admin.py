@@ -9,6 +9,7 @@ from core.admin import AuditedAdmin
 from ..models import MetricTarget
 from .figures import ticket_set_label, tickets_behind
 from .scope import scope_from
+from .views import PERMISSION
 
 SCOPE_KEYS = ("period", "from", "to", "team", "category", "priority", "plan")
 
@@ -33,12 +34,15 @@ class MetricFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         code = request.GET.get(self.parameter_name)
-        return [(code, ticket_set_label(code))] if code else []
+        allowed = request.user.has_perm(PERMISSION)
+        return [(code, ticket_set_label(code))] if code and allowed else []
 
     def queryset(self, request, queryset):
         code = self.value()
         if not code:
             return queryset
+        if not request.user.has_perm(PERMISSION):
+            raise IncorrectLookupParameters("The metrics are for leads and auditors.")
         scope, form = scope_from(self.scope_values, prefix_params="m_")
         if scope is None:
             raise IncorrectLookupParameters(form.error_text())

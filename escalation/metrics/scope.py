@@ -19,6 +19,7 @@ PERIODS = [
     ("custom", "Custom"),
 ]
 MAX_DAYS = 400  # a bounded range keeps every aggregate fast
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
 
 
 def local_midnight(day: date) -> datetime:
@@ -125,6 +126,8 @@ class ScopeForm(forms.Form):
             first, last = data.get("date_from"), data.get("date_to")
             if first is None or last is None:
                 raise forms.ValidationError("A custom period needs both a start and an end date.")
+            if not (EARLIEST <= first <= LATEST and EARLIEST <= last <= LATEST):
+                raise forms.ValidationError(f"Choose dates between {EARLIEST:%Y} and {LATEST:%Y}.")
             if first > last:
                 raise forms.ValidationError("The start date is after the end date.")
             if (last - first).days >= MAX_DAYS:

@@ -39,6 +39,10 @@ def _count(n: int, code: str, scope: Scope) -> Cell:
     return Cell(str(n), tickets_url(code, scope) if n else "")
 
 
+def _if(row, scope: Scope) -> str:
+    return tickets_url(row.tickets, scope) if row.decided > row.met_count else ""
+
+
 def figures_table(scope: Scope, rows: list[f.Figure]) -> Table:
     return Table(
         "figures",
@@ -54,6 +58,9 @@ def figures_table(scope: Scope, rows: list[f.Figure]) -> Table:
             ]
             for r in rows
         ],
+        "A repeat escalation: when first escalated, the customer had another escalation in "
+        "the 30 days before (003 alerts Customer Success at three). The L2 resolution rate "
+        "counts the stays at L2 that ended in the period: resolved there, or escalated on.",
     )
 
 
@@ -92,16 +99,16 @@ def departments_table(scope: Scope, rows: list[f.DepartmentRow]) -> Table:
         [
             "Department",
             "Requests",
-            "Answered",
+            "Responded",
             "Average response",
-            "Answered within commitment",
+            "Responded within commitment",
             "Commitment",
             "Status",
         ],
         [
             [
-                Cell(r.name),
-                _count(r.requests, r.tickets, scope),
+                Cell(r.name, tickets_url(r.tickets, scope)),
+                Cell(str(r.requests)),
                 Cell(str(r.answered)),
                 Cell(f.duration_text(r.average)),
                 Cell(r.within_text),
@@ -110,7 +117,9 @@ def departments_table(scope: Scope, rows: list[f.DepartmentRow]) -> Table:
             ]
             for r in rows
         ],
-        "Requests sent in the period; response is request to answer, in calendar time.",
+        "Requests sent in the period (withdrawn ones left out); response is from the request "
+        "to the department's acknowledgement or, without one, its answer, in calendar time. "
+        "A department's name lists the tickets behind its requests.",
     )
 
 
@@ -126,6 +135,7 @@ def sla_table(scope: Scope, rows: list[f.SlaRow]) -> Table:
             "Goal",
             "Status",
             "Missed",
+            "Tickets that missed",
             "Average business time",
             "Average calendar time",
             "Average paused time",
@@ -138,7 +148,8 @@ def sla_table(scope: Scope, rows: list[f.SlaRow]) -> Table:
                 Cell(r.value_text),
                 Cell(r.target_text),
                 Cell(r.status_text),
-                _count(r.decided - r.met_count, r.tickets, scope),
+                Cell(str(r.decided - r.met_count)),
+                Cell("list" if r.decided > r.met_count else "—", _if(r, scope)),
                 Cell(f.duration_text(r.business)),
                 Cell(f.duration_text(r.calendar)),
                 Cell(f.duration_text(r.paused)),
@@ -146,7 +157,9 @@ def sla_table(scope: Scope, rows: list[f.SlaRow]) -> Table:
             for r in rows
         ],
         "Targets started in the period that were met, missed, or are running past their "
-        "deadline. Times are of stopped targets; business time excludes paused time.",
+        "deadline; a ticket can owe several (one per hand-off, per update). Times are of "
+        "stopped targets; business time excludes paused time. A cancelled ticket's targets "
+        "count neither way.",
     )
 
 
@@ -182,7 +195,7 @@ def customers_table(scope: Scope, rows) -> Table:
             "Escalation rate",
             "Escalated, not yet resolved",
             "Average resolution (escalated)",
-            "Tickets with an SLA breach",
+            "Tickets that missed an SLA target",
             "Average CSAT",
         ],
         [

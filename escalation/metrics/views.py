@@ -79,15 +79,10 @@ def customers(request):
     query = request.GET.copy()
     if "period" not in query:
         # A calendar month (last month by default) is what a success review looks at.
-        first_of_this = timezone.localdate().replace(day=1)
-        last_month_end = first_of_this - timedelta(days=1)
-        query.update(
-            {
-                "period": "custom",
-                "from": last_month_end.replace(day=1).isoformat(),
-                "to": last_month_end.isoformat(),
-            }
-        )
+        last_month_end = timezone.localdate().replace(day=1) - timedelta(days=1)
+        query["period"] = "custom"
+        query.setdefault("from", last_month_end.replace(day=1).isoformat())
+        query.setdefault("to", last_month_end.isoformat())
         query.setdefault("plan", Plan.ENTERPRISE)
     scope, form = scope_from(query)
     context = {"form": form, "scope": scope, "months": _recent_months()}

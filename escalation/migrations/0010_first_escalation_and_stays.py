@@ -43,6 +43,7 @@ def backfill(apps, schema_editor):
     for stay in Escalation.objects.filter(state="accepted").select_related("ticket").iterator():
         later = (
             Escalation.objects.filter(ticket_id=stay.ticket_id, requested_at__gt=stay.accepted_at)
+            .exclude(state="returned")  # a returned hand-off above did not end the stay
             .order_by("requested_at")
             .values_list("requested_at", flat=True)
             .first()
@@ -183,6 +184,26 @@ class Migration(migrations.Migration):
                 choices=[("resolved", "Resolved at this tier"), ("escalated", "Escalated further")],
                 max_length=10,
                 verbose_name="how it left the tier",
+            ),
+        ),
+        migrations.AddField(
+            model_name="escalation",
+            name="resumed_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Reopened, or a hand-off above was returned: time from here is added.",
+                null=True,
+                verbose_name="back at the tier since",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalescalation",
+            name="resumed_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Reopened, or a hand-off above was returned: time from here is added.",
+                null=True,
+                verbose_name="back at the tier since",
             ),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),

@@ -99,6 +99,12 @@ class Escalation(ConcurrentTransitionMixin, models.Model):
     # end of its stay there, for the time-at-tier metrics.
     left_at = models.DateTimeField("left the tier at", null=True, blank=True)
     time_at_tier = models.DurationField("time at the tier", null=True, blank=True)
+    resumed_at = models.DateTimeField(
+        "back at the tier since",
+        null=True,
+        blank=True,
+        help_text="Reopened, or a hand-off above was returned: time from here is added.",
+    )
     left_by = models.CharField(
         "how it left the tier", max_length=10, choices=StayEnd.choices, blank=True
     )

@@ -6,6 +6,7 @@ effects with transaction.on_commit. Views and the admin only call these.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -218,12 +219,16 @@ def stay_end(ticket: Ticket, actor, at, how: str, why: str) -> None:
         .first()
     )
     if stay is not None:
-        stay.left_at, stay.time_at_tier, stay.left_by = at, at - stay.accepted_at, how
+        since = stay.resumed_at or stay.accepted_at
+        earlier = stay.time_at_tier if stay.resumed_at else timedelta(0)
+        stay.time_at_tier = (earlier or timedelta(0)) + (at - since)
+        stay.left_at, stay.left_by, stay.resumed_at = at, how, None
         _save_record(stay, actor, why)
 
 
 def stay_resume(ticket: Ticket, actor, why: str) -> None:
-    """Back at a tier it had left (reopened, or a hand-off above was returned)."""
+    """Back at a tier it had left (reopened, or a hand-off above was returned). The time
+    already spent there stays counted; the new stretch is added when it leaves again."""
     from ..models import Escalation, EscalationState
 
     stay = (
@@ -233,8 +238,7 @@ def stay_resume(ticket: Ticket, actor, why: str) -> None:
         .first()
     )
     if stay is not None and stay.left_at is not None:
-        stay.left_at = stay.time_at_tier = None
-        stay.left_by = ""
+        stay.left_at, stay.left_by, stay.resumed_at = None, "", timezone.now()
         _save_record(stay, actor, why)
 
 

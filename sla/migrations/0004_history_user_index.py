@@ -5,35 +5,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sla', '0003_metrics_index'),
+        ("sla", "0003_metrics_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='historicalbusinesscalendar',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_sla_businesscalendar_user'),
+            model_name="historicalbusinesscalendar",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"],
+                name="h_sla_businesscalendar_user",
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicalescalationmatrixrow',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_sla_escalationmatrix_user'),
+            model_name="historicalescalationmatrixrow",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"],
+                name="h_sla_escalationmatrix_user",
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicalholiday',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_sla_holiday_user'),
+            model_name="historicalholiday",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"], name="h_sla_holiday_user"
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicalopeningspan',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_sla_openingspan_user'),
+            model_name="historicalopeningspan",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"],
+                name="h_sla_openingspan_user",
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicalslapolicy',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_sla_slapolicy_user'),
+            model_name="historicalslapolicy",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"], name="h_sla_slapolicy_user"
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicalslasettings',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_sla_slasettings_user'),
+            model_name="historicalslasettings",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"],
+                name="h_sla_slasettings_user",
+            ),
         ),
     ]

@@ -74,11 +74,25 @@ def test_clicking_a_figure_lists_the_tickets_behind_it(client_as, lead, week, la
     assert tickets_url("escalated", week.scope).replace("&", "&amp;") in dashboard
 
 
-def test_a_bad_figure_code_in_the_ticket_list_is_not_a_server_error(client_as, lead, week):
-    response = client_as(lead).get(
-        reverse("admin:escalation_ticket_changelist"), {"metric": "nope", "m_period": "30"}
-    )
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"metric": "nope", "m_period": "30"},
+        {"metric": "tier_²", "m_period": "30"},
+        {"metric": "dept_99999999999999999999999", "m_period": "30"},
+        {"metric": "escalated", "m_period": "custom", "m_from": "2026-01-01", "m_to": "9999-12-31"},
+    ],
+)
+def test_a_bad_figure_in_the_ticket_list_is_not_a_server_error(client_as, lead, week, params):
+    response = client_as(lead).get(reverse("admin:escalation_ticket_changelist"), params)
     assert response.status_code in (200, 302)
+
+
+def test_agents_cannot_rebuild_figures_through_the_ticket_list(client_as, agent, week):
+    page = client_as(agent).get(tickets_url("escalated", week.scope)).content.decode()
+    shown = set(re.findall(r">(ESC-\d{6})<", page))
+    assert week.t3.reference in shown  # the figure's filter is ignored: the plain list
+    assert "Escalated tickets" not in page
 
 
 @pytest.mark.parametrize(
@@ -90,6 +104,7 @@ def test_a_bad_figure_code_in_the_ticket_list_is_not_a_server_error(client_as, l
         ({"period": "365"}, "Select a valid choice"),
         ({"team": "99999"}, "Select a valid choice"),
         ({"period": "custom", "from": "yesterday", "to": "2026-11-01"}, "Enter a valid date"),
+        ({"period": "custom", "from": "9999-12-30", "to": "9999-12-31"}, "Choose dates between"),
     ],
 )
 def test_bad_filters_get_a_clear_message(client_as, lead, params, message):
