@@ -88,6 +88,15 @@ def value_text(value: float | None, unit: str) -> str:
     return f"{value:.2f}/5"
 
 
+def status_text(*, has_target: bool, has_value: bool, met: bool | None) -> str:
+    """The dashboard's Status column, in words and a mark (never colour alone)."""
+    if not has_target:
+        return "—"
+    if not has_value:
+        return "No data"
+    return "✓ On target" if met else "✗ Off target"
+
+
 @dataclass
 class Judged:
     """A figure against its target: what the dashboard's Target and Status columns say."""
@@ -106,11 +115,9 @@ class Judged:
 
     @property
     def status_text(self) -> str:
-        if self.target is None:
-            return "—"
-        if self.value is None:
-            return "No data"
-        return "✓ On target" if self.met else "✗ Off target"
+        return status_text(
+            has_target=self.target is not None, has_value=self.value is not None, met=self.met
+        )
 
     @property
     def value_text(self) -> str:
@@ -157,11 +164,9 @@ class DepartmentRow:
 
     @property
     def status_text(self) -> str:
-        if self.commitment is None:
-            return "—"
-        if self.average is None:
-            return "No data"
-        return "✓ On target" if self.met else "✗ Off target"
+        return status_text(
+            has_target=self.commitment is not None, has_value=self.average is not None, met=self.met
+        )
 
     @property
     def tickets(self) -> str:
