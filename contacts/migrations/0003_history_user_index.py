@@ -5,24 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0002_seed_directory'),
-        ('sla', '0004_history_user_index'),
+        ("contacts", "0002_seed_directory"),
+        ("sla", "0004_history_user_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='historicalcontactchannel',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_cont_contactchannel_user'),
+            model_name="historicalcontactchannel",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"],
+                name="h_cont_contactchannel_user",
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicaldepartment',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_cont_department_user'),
+            model_name="historicaldepartment",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"],
+                name="h_cont_department_user",
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicaloncallshift',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_cont_oncallshift_user'),
+            model_name="historicaloncallshift",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"],
+                name="h_cont_oncallshift_user",
+            ),
         ),
     ]

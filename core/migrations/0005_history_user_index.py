@@ -5,15 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_roles_for_incidents'),
+        ("core", "0004_roles_for_incidents"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='historicaloutboxmessage',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_core_outboxmessage_user'),
+            model_name="historicaloutboxmessage",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"],
+                name="h_core_outboxmessage_user",
+            ),
         ),
     ]

@@ -5,28 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('verification', '0002_seed_sensitive_actions'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("verification", "0002_seed_sensitive_actions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='historicalfactorcheck',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_veri_factorcheck_user'),
+            model_name="historicalfactorcheck",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"],
+                name="h_veri_factorcheck_user",
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicalsensitiveaction',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_veri_sensitiveaction_user'),
+            model_name="historicalsensitiveaction",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"],
+                name="h_veri_sensitiveaction_user",
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicalsensitiveactionrecord',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_veri_sensitiveactionr_user'),
+            model_name="historicalsensitiveactionrecord",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"],
+                name="h_veri_sensitiveactionr_user",
+            ),
         ),
         migrations.AddIndex(
-            model_name='historicalverificationrequest',
-            index=models.Index(fields=['history_user', '-history_date', '-history_id'], name='h_veri_verificationrequ_user'),
+            model_name="historicalverificationrequest",
+            index=models.Index(
+                fields=["history_user", "-history_date", "-history_id"],
+                name="h_veri_verificationrequ_user",
+            ),
         ),
     ]
