@@ -13,7 +13,8 @@ from django.contrib.auth.hashers import is_password_usable
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-from simple_history.models import HistoricalRecords
+
+from core.actors import current_request, request_user
 
 from .models import AccessEvent, AccessKind
 
@@ -42,19 +43,9 @@ def connect() -> None:
 # --- context ----------------------------------------------------------------------------
 
 
-def _current_request():
-    """The request simple_history's middleware is serving, if any (None in tasks)."""
-    return getattr(HistoricalRecords.context, "request", None)
-
-
-def _actor(request=None):
-    user = getattr(request or _current_request(), "user", None)
-    return user if user is not None and user.is_authenticated else None
-
-
 def _ip(request=None) -> str | None:
     """REMOTE_ADDR only: forwarded headers are client-supplied unless a proxy is configured."""
-    value = (request or _current_request() or _NoRequest).META.get("REMOTE_ADDR", "")
+    value = (request or current_request() or _NoRequest).META.get("REMOTE_ADDR", "")
     try:
         return str(ipaddress.ip_address(value))
     except ValueError:
@@ -138,7 +129,7 @@ def on_user_saved(sender, instance, created, raw=False, **kwargs) -> None:
     before = instance.__dict__.pop("_audit_before", None)
     if raw:
         return
-    actor, ip = _actor(), _ip()
+    actor, ip = request_user(), _ip()
     common = {"user": instance, "username": instance.get_username(), "actor": actor}
     if created:
         flags = [
@@ -189,7 +180,7 @@ def on_user_deleted(sender, instance, **kwargs) -> None:
     AccessEvent.objects.create(
         kind=AccessKind.ACCOUNT_CHANGE,
         username=instance.get_username(),
-        actor=_actor(),
+        actor=request_user(),
         detail="account deleted",
         ip_address=_ip(),
     )
@@ -241,7 +232,7 @@ def on_m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -
     others = model._default_manager.filter(pk__in=ids).order_by("pk")
     if model is Permission:
         others = others.select_related("content_type")
-    actor, ip = _actor(), _ip()
+    actor, ip = request_user(), _ip()
     events = []
     for obj in others:
         source, target = (obj, instance) if reverse else (instance, obj)

@@ -17,12 +17,20 @@ def system_user():
     return user
 
 
+def current_request():
+    """The request simple_history's middleware is serving, if any (None in tasks)."""
+    from simple_history.models import HistoricalRecords
+
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+def request_user(request=None):
+    """The signed-in user of `request` (default: the one being served), else None."""
+    user = getattr(request or current_request(), "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
 def acting_user():
     """Who a history row should name: the signed-in user of the request being served,
     else the system actor (background tasks, the sweep, management commands)."""
-    from simple_history.models import HistoricalRecords
-
-    user = getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
-    if user is not None and user.is_authenticated:
-        return user
-    return system_user()
+    return request_user() or system_user()

@@ -64,14 +64,7 @@ class TicketAddForm(forms.ModelForm):
 class TicketChangeForm(forms.ModelForm):
     class Meta:
         model = Ticket
-        fields = [
-            "subject",
-            "description",
-            "priority",
-            "category",
-            "sentiment",
-            "external_reference",
-        ]
+        fields = list(EDITABLE_FIELDS)  # exactly what ticket_update accepts
 
     user = None  # set by the admin's get_form: edits are checked for this user
 
