@@ -40,9 +40,9 @@ def _start(ticket: Ticket, kind: str, target, at: datetime, t: sla.Targets, warn
     )
 
 
-def _stop(ticket: Ticket, at: datetime, *kinds: str, void: bool = False) -> None:
+def _stop(ticket: Ticket, at: datetime, *kinds: str) -> None:
     for clock in sla.running_clocks(ticket, *kinds):
-        sla.clock_stop(clock=clock, at=at, void=void)
+        sla.clock_stop(clock=clock, at=at)
 
 
 def _start_tier_clock(ticket: Ticket, at: datetime, t: sla.Targets) -> None:
@@ -141,7 +141,7 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
     elif code in ("close", "cancel"):
         kinds = [k for k in ClockKind.values if k != ClockKind.RCA or code == "cancel"]
         # A cancelled ticket (spam, duplicate) owes nothing: its targets count neither way.
-        _stop(ticket, at, *kinds, void=code == "cancel")
+        _stop(ticket, at, *kinds)
         if code == "cancel":
             sla.clocks_void(subject=ticket)
         sla.timers_cancel(subject=ticket, kinds=[STALE_TIMER, ACK_FOLLOW_UP_TIMER])

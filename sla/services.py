@@ -174,12 +174,8 @@ def clock_resume(*, clock: Clock, at: datetime) -> Clock:
     return clock
 
 
-def clock_stop(*, clock: Clock, at: datetime, void: bool = False) -> Clock:
-    """Stop for good and record business, calendar and paused time and whether it was met.
-
-    `void`: the target no longer applies (the subject was withdrawn): `met` stays empty,
-    so attainment figures leave it out.
-    """
+def clock_stop(*, clock: Clock, at: datetime) -> Clock:
+    """Stop for good and record business, calendar and paused time and whether it was met."""
     if not clock.is_running:
         return clock
     clock_resume(clock=clock, at=at)
@@ -189,15 +185,16 @@ def clock_stop(*, clock: Clock, at: datetime, void: bool = False) -> Clock:
         clock.paused_business
     )
     clock.calendar_taken = at - clock.started_at - clock.paused_calendar
-    clock.met = None if void else at <= clock.due_at
+    clock.met = at <= clock.due_at
     clock.save(update_fields=["stopped_at", "business_taken", "calendar_taken", "met"])
     _disarm(clock)
     return clock
 
 
 def clocks_void(*, subject: models.Model) -> int:
-    """The subject was withdrawn: none of its targets counts as met or missed, including
-    those that already stopped (a first response given before a ticket was cancelled)."""
+    """The subject was withdrawn: none of its stopped targets counts as met or missed
+    (`met` left empty), including a first response given before a ticket was cancelled.
+    Stop the running ones first."""
     return (
         Clock.objects.filter(
             subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
