@@ -6,6 +6,11 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self) -> None:
+        # Imported here: admin and views need the app registry ready.
+        from core.admin import register_history_page
+
         from .signals import connect
+        from .views import object_history
 
         connect()
+        register_history_page(object_history)

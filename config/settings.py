@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_q",
     "core",
+    "outbox",
     "audit",
     "sla",
     "contacts",

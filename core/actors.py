@@ -1,6 +1,13 @@
 """The named actor for changes no person made (demo loads, sweeps, background tasks)."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth import get_user_model
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User as Actor
+else:
+    Actor = Any  # the project keeps Django's user model; services annotate `actor: Actor`
 
 SYSTEM_USERNAME = "system"
 

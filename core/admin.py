@@ -1,16 +1,25 @@
-from django.contrib import admin, messages
+"""The admin's shared base classes; every app's admin builds on them."""
+
+from collections.abc import Callable
+
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
-
-from audit.views import object_history
-
-from .errors import ApplicationError
-from .models import OutboxMessage
-from .services import outbox_resend
 
 admin.site.site_header = "Escalation back office"
 admin.site.site_title = "Escalation back office"
 admin.site.index_title = "Escalations, SLAs, verification and the directory"
+
+
+HistoryPage = Callable[..., HttpResponse]
+_history_page: list[HistoryPage] = []
+
+
+def register_history_page(view: HistoryPage) -> None:
+    """The audit app registers the page that shows one record's history (its ready()), so
+    core, at the bottom of the layers, never imports the app above it."""
+    _history_page[:] = [view]
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
@@ -23,7 +32,9 @@ class AuditedAdmin(SimpleHistoryAdmin):
     """
 
     def history_view(self, request, object_id, extra_context=None):
-        return object_history(self, request, object_id, extra_context)
+        if _history_page:
+            return _history_page[0](self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
@@ -42,38 +53,3 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(OutboxMessage)
-class OutboxMessageAdmin(ReadOnlyAdminMixin, AuditedAdmin):
-    list_display = [
-        "created_at",
-        "channel",
-        "recipient",
-        "subject",
-        "state",
-        "attempts",
-        "next_attempt_at",
-        "sent_at",
-    ]
-    list_filter = ["state", "channel"]
-    search_fields = ["recipient", "subject", "event_key"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
-    actions = ["resend_selected"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-
-    def has_resend_permission(self, request):
-        return request.user.has_perm("core.resend_outboxmessage")
-
-    @admin.action(description="Re-send selected messages", permissions=["resend"])
-    def resend_selected(self, request, queryset):
-        sent = 0
-        for message in queryset:
-            try:
-                outbox_resend(message=message, actor=request.user)
-                sent += 1
-            except ApplicationError as exc:
-                self.message_user(request, exc.message, messages.WARNING)
-        if sent:
-            self.message_user(request, f"{sent} message(s) queued for re-sending.")

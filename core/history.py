@@ -1,7 +1,12 @@
-"""The one HistoricalRecords every audited model uses."""
+"""The one HistoricalRecords every audited model uses, and the one save that fills it."""
+
+from collections.abc import Iterable
 
 from django.db import models
+from django_fsm import ConcurrentTransition
 from simple_history.models import HistoricalRecords
+
+from .errors import ConcurrentChange
 
 
 class AuditedHistory(HistoricalRecords):
@@ -19,3 +24,32 @@ class AuditedHistory(HistoricalRecords):
             ),
         )
         return meta
+
+
+def save_audited(
+    obj: models.Model,
+    *,
+    actor,
+    reason: str = "",
+    update_fields: Iterable[str] | None = None,
+    conflict: str = "",
+) -> None:
+    """Save `obj` so its history row names who did it and why; the one place that does.
+
+    simple_history reads `_history_user` and `_change_reason` off the instance and would
+    reuse a stale reason on the next save, so both are cleared afterwards. A state-machine
+    row that another writer moved first (`ConcurrentTransition`) becomes `ConcurrentChange`
+    with `conflict` (or a generic sentence) as the message the user sees.
+    """
+    obj._history_user = actor  # type: ignore[attr-defined]
+    if reason:
+        obj._change_reason = reason[:2000]  # type: ignore[attr-defined]
+    try:
+        obj.save(update_fields=sorted(set(update_fields)) if update_fields is not None else None)
+    except ConcurrentTransition as exc:
+        raise ConcurrentChange(
+            conflict or f"{obj} was changed by someone else meanwhile; reload and try again."
+        ) from exc
+    finally:
+        obj.__dict__.pop("_change_reason", None)
+        obj.__dict__.pop("_history_user", None)

@@ -11,7 +11,7 @@ class Periodic:
 
 
 PERIODIC_TASKS = [
-    Periodic("outbox: retry due messages", "core.tasks.retry_due_outbox_messages", 1),
+    Periodic("outbox: retry due messages", "outbox.tasks.retry_due_outbox_messages", 1),
     Periodic("sla: fire due timers", "sla.tasks.sweep_due_timers", 1),
 ]
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core import roles
 from core.choices import Tier
-from core.services import Outgoing, outbox_enqueue_many
+from outbox.services import Outgoing, outbox_enqueue_many
 
 from .models import Ticket
 

@@ -13,8 +13,8 @@ from contacts.routing import chats_for, email_for
 from core.actors import system_user
 from core.choices import PRIORITY_RANK, Priority, Tier
 from core.errors import ApplicationError
-from core.models import OutboxMessage
-from core.services import outbox_enqueue
+from outbox.models import OutboxMessage
+from outbox.services import outbox_enqueue
 
 from . import notifications as notify
 from .models import (

@@ -8,7 +8,7 @@ owner and leads and copy an enterprise/VIP customer's CSM; the time-based rules 
 from datetime import datetime
 
 from core.choices import Priority, Tier
-from core.services import outbox_enqueue_many
+from outbox.services import outbox_enqueue_many
 from sla.models import ClockKind, SlaSettings, Timer
 from sla.registry import register
 from sla.services import timer_set

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from core.services import outbox_batch
+from outbox.services import outbox_batch
 
 from .businesstime import add_business_time, business_time_between
 from .models import (

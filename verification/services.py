@@ -14,7 +14,7 @@ from contacts.routing import email_for
 from core.actors import system_user
 from core.choices import RiskLevel
 from core.errors import ConcurrentChange, InvalidInput, PermissionRefused, TransitionRefused
-from core.services import outbox_enqueue
+from outbox.services import outbox_enqueue
 from sla import services as sla
 
 from .models import (

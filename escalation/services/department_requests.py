@@ -8,7 +8,7 @@ from contacts.models import ChannelKind
 from contacts.routing import email_of, route
 from core.choices import Priority
 from core.errors import InvalidInput, TransitionRefused
-from core.services import outbox_enqueue
+from outbox.services import outbox_enqueue
 
 from .. import notifications
 from ..models import DepartmentRequest, DepartmentRequestState, Ticket, TicketState

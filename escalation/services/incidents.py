@@ -6,8 +6,8 @@ from django_fsm import can_proceed
 
 from contacts.routing import chats_for, email_for
 from core.errors import InvalidInput, PermissionRefused, TransitionRefused
-from core.models import OutboxMessage
-from core.services import Outgoing, outbox_enqueue_many
+from outbox.models import OutboxMessage
+from outbox.services import Outgoing, outbox_enqueue_many
 
 from ..models import (
     ACTIVE_STATES,

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from audit.selectors import TrailFilters, trail_page
 from core import roles
-from core.models import OutboxMessage
+from outbox.models import OutboxMessage
 from escalation.models import TicketState
 from tests.audit.conftest import TRAIL, TRAIL_CSV, rows
 
@@ -81,10 +81,10 @@ def test_history_pages_of_other_models_work_too(client_as, auditor, ticket_story
 
 
 def test_history_of_a_record_one_may_not_view_is_refused(client_as, agent):
-    from core.services import outbox_enqueue
+    from outbox.services import outbox_enqueue
 
     message = outbox_enqueue(event_key="x", recipient="a@example.com", subject="s", body="b")
-    url = reverse("admin:core_outboxmessage_history", args=[message.pk])
+    url = reverse("admin:outbox_outboxmessage_history", args=[message.pk])
     assert client_as(agent).get(url).status_code == 403  # agents do not see the outbox
     assert OutboxMessage.objects.filter(pk=message.pk).exists()
 

@@ -10,7 +10,7 @@ from escalation.models import Category, TicketState
 TICKETS = reverse("admin:escalation_ticket_changelist")
 CUSTOMERS = reverse("admin:escalation_customer_changelist")
 CATEGORIES = reverse("admin:escalation_category_changelist")
-OUTBOX = reverse("admin:core_outboxmessage_changelist")
+OUTBOX = reverse("admin:outbox_outboxmessage_changelist")
 USERS = reverse("admin:auth_user_changelist")
 
 
@@ -122,7 +122,7 @@ def test_directory_admin_logs_in_to_the_admin(client_as, directory_admin):
     response = client_as(directory_admin).get(reverse("admin:index"))
     assert response.status_code == 200
     apps = [app["app_label"] for app in response.context["app_list"]]
-    assert "escalation" not in apps and "core" not in apps
+    assert "escalation" not in apps and "outbox" not in apps
 
 
 def test_anonymous_is_sent_to_login(client):

@@ -14,7 +14,7 @@ from django.db import connection
 from django.utils import timezone
 from django_q.models import Schedule
 
-from core.models import OutboxMessage
+from outbox.models import OutboxMessage
 from core.schedules import ensure_schedules
 from sla.models import Timer
 

@@ -152,7 +152,7 @@ def bench_sweep() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from core.models import OutboxMessage
+    from outbox.models import OutboxMessage
     from escalation.models import ACTIVE_STATES, Ticket
     from sla import services as sla
     from sla.models import Timer

@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from core.errors import InvalidInput, PermissionRefused, TransitionRefused
-from core.models import OutboxMessage
+from outbox.models import OutboxMessage
 from escalation import services as tickets
 from escalation.models import Customer, TicketState
 from sla import services as sla

@@ -5,7 +5,7 @@ from io import StringIO
 from django.core.management import call_command
 from django.urls import reverse
 
-from core.models import OutboxMessage
+from outbox.models import OutboxMessage
 from tests.verification.conftest import action
 from verification.models import VerificationRequest, VerificationState
 

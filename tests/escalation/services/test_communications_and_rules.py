@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.errors import InvalidInput
-from core.models import OutboxMessage
+from outbox.models import OutboxMessage
 from escalation import services
 from escalation.models import (
     CommunicationTemplate,

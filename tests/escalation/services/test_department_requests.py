@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from contacts.models import Department
 from core.errors import InvalidInput, TransitionRefused
-from core.models import OutboxMessage
+from outbox.models import OutboxMessage
 from escalation import services
 from escalation.models import DepartmentRequest, DepartmentRequestState, Ticket, TicketState
 from tests.escalation.sla.conftest import ny

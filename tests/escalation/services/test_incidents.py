@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from core.errors import InvalidInput, PermissionRefused, TransitionRefused
-from core.models import OutboxMessage
+from outbox.models import OutboxMessage
 from escalation import services
 from escalation.models import Communication, IncidentState, MajorIncident
 from tests.factories import CustomerFactory

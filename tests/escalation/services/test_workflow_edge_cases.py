@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from core.errors import InvalidInput, PermissionRefused
-from core.models import OutboxMessage
+from outbox.models import OutboxMessage
 from escalation import services
 from escalation.models import Escalation, MajorIncident, TicketState
 from sla.models import Clock

@@ -5,7 +5,7 @@ from datetime import time, timedelta
 from django.urls import reverse
 
 from core.choices import Priority, Tier
-from core.models import OutboxMessage
+from outbox.models import OutboxMessage
 from escalation import services
 from sla import services as sla
 from sla.models import BusinessCalendar, Clock, ClockKind, OpeningSpan, SlaPolicy, Timer
@@ -98,7 +98,7 @@ def test_a_manual_escalation_tells_the_receiving_tier_at_once(make_ticket, agent
 
 
 def test_delivery_history_names_the_system_actor(db):
-    from core.services import outbox_deliver, outbox_enqueue
+    from outbox.services import outbox_deliver, outbox_enqueue
 
     message = outbox_enqueue(event_key="e", recipient="a@example.com", subject="s", body="b")
     outbox_deliver(message_id=message.pk)

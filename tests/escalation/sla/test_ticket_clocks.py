@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from core.choices import Priority, Tier
-from core.models import OutboxMessage
+from outbox.models import OutboxMessage
 from escalation import services
 from escalation.models import Plan, SlaStatus, Ticket, TicketState
 from escalation.selectors import ticket_list_queryset

@@ -1,4 +1,4 @@
-"""django-q2 tasks of the core app: they take IDs and call one service."""
+"""django-q2 tasks of the outbox: they take IDs and call one service."""
 
 from . import services
 

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from core import services, tasks
-from core.models import OutboxMessage
+from outbox import services, tasks
+from outbox.models import OutboxMessage
 
 
 def enqueue(**kwargs):
@@ -135,7 +135,7 @@ def test_lead_resends_a_message_from_the_admin(client_as, lead, django_capture_o
     services.outbox_deliver(message_id=message.pk)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as(lead).post(
-            reverse("admin:core_outboxmessage_changelist"),
+            reverse("admin:outbox_outboxmessage_changelist"),
             {"action": "resend_selected", "_selected_action": [message.pk]},
         )
     assert response.status_code == 302

@@ -1,4 +1,4 @@
-"""Writes of the core app: the outbox."""
+"""Writes of the outbox: record a message once, deliver it after commit, retry, re-send."""
 
 import json
 import logging
@@ -18,14 +18,15 @@ from django.utils import timezone
 from django_fsm import has_transition_perm
 from simple_history.utils import bulk_create_with_history
 
-from .actors import acting_user
-from .errors import PermissionRefused, TransitionRefused
+from core.actors import acting_user, system_user
+from core.errors import PermissionRefused, TransitionRefused
+
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-DELIVER_TASK = "core.tasks.deliver_outbox_message"
-DELIVER_MANY_TASK = "core.tasks.deliver_outbox_messages"
+DELIVER_TASK = "outbox.tasks.deliver_outbox_message"
+DELIVER_MANY_TASK = "outbox.tasks.deliver_outbox_messages"
 _batch: ContextVar[list[int] | None] = ContextVar("outbox_batch", default=None)
 
 
@@ -212,8 +213,6 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
             message.sent_at = now
             message.last_error = ""
             message._change_reason = "delivered"
-        from .actors import system_user
-
         message._history_user = system_user()
         message.save()
         return message
