@@ -34,6 +34,7 @@ from .models import (
     SlaStatus,
     Ticket,
 )
+from .policies import EDITABLE_FIELDS, TICKET_ACTIONS, refusal
 from .selectors import (
     sla_status_conditions,
     support_staff,
@@ -43,8 +44,6 @@ from .selectors import (
     ticket_search,
 )
 from .services import (
-    EDITABLE_FIELDS,
-    TICKET_ACTIONS,
     department_request_acknowledge,
     department_request_answer,
     department_request_cancel,
@@ -53,7 +52,6 @@ from .services import (
     incident_declare,
     incident_link_tickets,
     incident_message_problem,
-    refusal,
     ticket_create,
     ticket_update,
 )

@@ -18,8 +18,9 @@ from .models import (
     Ticket,
     Trigger,
 )
+from .policies import EDITABLE_FIELDS, edit_refusal
 from .selectors import support_staff
-from .services import EDITABLE_FIELDS, REQUIRED_TEXT, edit_refusal, ticket_input_errors
+from .services import REQUIRED_TEXT, ticket_input_errors
 
 
 class TicketAddForm(forms.ModelForm):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from core.roles import ROLE_TIERS
 
 from .models import Customer, SlaStatus, Ticket
-from .services import TICKET_ACTIONS, TicketAction, refusal
+from .policies import TICKET_ACTIONS, TicketAction, refusal, tickets_visible_to
 
 
 def support_staff():
@@ -104,21 +104,6 @@ def ticket_route(ticket: Ticket, at=None):
         copies.append(manager.email)
     result.copies.extend(c for c in dict.fromkeys(copies) if c)
     return result
-
-
-def tickets_visible_to(user):
-    """What a user may look at on the desk: leads everything; agents their own tickets and
-    their tier's (their team's) tickets.
-    """
-    from core.roles import user_tier
-
-    tickets = Ticket.objects.all()
-    if user.has_perm("escalation.reassign_ticket"):
-        return tickets
-    tier = user_tier(user)
-    if tier is None:
-        return tickets.none()
-    return tickets.filter(Q(owner=user) | Q(tier=tier))
 
 
 def desk_queue(user, now=None):

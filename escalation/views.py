@@ -16,6 +16,7 @@ from verification.selectors import verification_requests_for
 
 from .actions import run_ticket_action
 from .models import HandoffInfo
+from .policies import TICKET_ACTIONS, refusal, tickets_visible_to
 from .selectors import (
     desk_queue,
     escalations_waiting_for,
@@ -23,7 +24,6 @@ from .selectors import (
     ticket_for_user,
     ticket_route,
     ticket_search,
-    tickets_visible_to,
     with_sla_status,
 )
 
@@ -101,8 +101,6 @@ def ticket(request, pk: int):
 @desk_role_required
 def ticket_action(request, pk: int, action: str):
     """The same forms and services as the admin's buttons, in the desk's look."""
-    from .services import TICKET_ACTIONS, refusal
-
     if action not in TICKET_ACTIONS:
         raise Http404("Unknown action.")
     item = ticket_for_user(request.user, pk)

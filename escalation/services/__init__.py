@@ -19,13 +19,7 @@ from .handoffs import (
 from .incidents import incident_advance, incident_declare, incident_link_tickets
 from .incidents import message_problem as incident_message_problem
 from .tickets import (
-    EDITABLE_FIELDS,
-    LEAD_PERMISSION,
-    TICKET_ACTIONS,
-    TicketAction,
     customer_document_verification,
-    edit_refusal,
-    refusal,
     ticket_cancel,
     ticket_close,
     ticket_create,
@@ -44,13 +38,7 @@ from .tickets import (
 )
 
 __all__ = [
-    "EDITABLE_FIELDS",
-    "LEAD_PERMISSION",
-    "TICKET_ACTIONS",
-    "TicketAction",
     "customer_document_verification",
-    "edit_refusal",
-    "refusal",
     "ticket_accept_escalation",
     "ticket_cancel",
     "ticket_close",

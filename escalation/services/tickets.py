@@ -5,15 +5,13 @@ saves with the acting user and a change reason in the history, and queues side
 effects with transaction.on_commit. Views and the admin only call these.
 """
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from django_fsm import ConcurrentTransition, can_proceed
 
-from core.actors import SYSTEM_USERNAME
-from core.choices import PRIORITY_RANK, Priority, Tier
+from core.choices import Priority, Tier
 from core.errors import (
     ConcurrentChange,
     InvalidInput,
@@ -24,111 +22,8 @@ from core.roles import user_tier
 from verification.models import USABLE_STATES, VerificationState
 
 from .. import clocks
-from ..models import Category, Customer, Sentiment, StayEnd, Ticket, TicketState
-
-LEAD_PERMISSION = "escalation.reassign_ticket"
-
-
-@dataclass(frozen=True)
-class TicketAction:
-    """A button: the transition it runs (if any) and the words shown to the user."""
-
-    code: str
-    label: str
-    verb: str
-    transition: str | None = None
-
-
-TICKET_ACTIONS: dict[str, TicketAction] = {
-    a.code: a
-    for a in [
-        TicketAction("open", "Take into work", "taken into work", "open"),
-        TicketAction("escalate", "Escalate", "escalated", "escalate"),
-        TicketAction("accept_escalation", "Accept escalation", "accepted", "accept_escalation"),
-        TicketAction("return_escalation", "Return escalation", "returned", "return_escalation"),
-        TicketAction("wait_on_customer", "Wait on customer", "paused", "wait_on_customer"),
-        TicketAction("wait_on_department", "Wait on department", "paused", "wait_on_department"),
-        TicketAction("resume", "Resume", "resumed", "resume"),
-        TicketAction("resolve", "Resolve", "resolved", "resolve"),
-        TicketAction("reopen", "Reopen", "reopened", "reopen"),
-        TicketAction("close", "Close", "closed", "close"),
-        TicketAction("cancel", "Cancel ticket", "cancelled", "cancel"),
-        TicketAction("reassign", "Reassign", "reassigned"),
-        TicketAction("record_csat", "Record CSAT", "rated"),
-        TicketAction("log_contact", "Log contact or note", "updated"),
-        TicketAction("request_department", "Request department help", "sent to a department"),
-        TicketAction("reapply_sla", "Re-apply current SLA policy", "re-targeted"),
-        TicketAction("record_rca", "Record root-cause analysis", "documented"),
-    ]
-}
-
-
-# --- who may do what ------------------------------------------------------------------
-
-
-def _is_lead(user) -> bool:
-    return user.has_perm(LEAD_PERMISSION)
-
-
-def _is_system(user) -> bool:
-    """Automatic rules act as the named system actor, which holds no permissions."""
-    return user.username == SYSTEM_USERNAME and not user.is_active
-
-
-def refusal(ticket: Ticket, user, code: str) -> str | None:
-    """Why `user` may not run action `code` on `ticket` now, or None if they may."""
-    action = TICKET_ACTIONS[code]
-    state = ticket.get_state_display().lower()
-    if action.transition:
-        method = getattr(ticket, action.transition)
-        if not can_proceed(method):
-            return f"{ticket.reference} is {state}: it cannot be {action.verb} now."
-        if _is_system(user):
-            return None
-        if not has_transition_perm(method, user):
-            return f"Your role may not do this: {action.label.lower()}."
-    if code in ("accept_escalation", "return_escalation"):
-        if _is_lead(user) or user_tier(user) == ticket.tier:
-            return None
-        return (
-            f"{ticket.reference} is escalated to {Tier(ticket.tier).label}; "
-            "only that tier (or a lead) can accept or return it."
-        )
-    if code == "reassign":
-        if not _is_lead(user):
-            return "Only leads can reassign tickets."
-        if not ticket.is_active:
-            return f"{ticket.reference} is {state}: it cannot be reassigned."
-        return None
-    if code == "reapply_sla":
-        if not _is_lead(user):
-            return "Only leads can re-apply SLA policies."
-        if not ticket.is_active:
-            return f"{ticket.reference} is {state}: its SLA clocks have stopped."
-        return None
-    if code in ("log_contact", "request_department") and ticket.state in (
-        TicketState.CLOSED,
-        TicketState.CANCELLED,
-    ):
-        return f"{ticket.reference} is {state}: reopen it first."
-    if code == "request_department" and ticket.state not in (
-        TicketState.OPEN,
-        TicketState.WAITING_ON_DEPARTMENT,
-    ):
-        return f"{ticket.reference} is {state}: take it into work before asking a department."
-    if code == "record_rca":
-        if ticket.state not in (TicketState.RESOLVED, TicketState.CLOSED) or ticket.tier == 1:
-            return "A root-cause analysis is recorded once an escalated ticket is resolved."
-        if hasattr(ticket, "rca"):
-            return f"{ticket.reference} already has its root-cause analysis."
-    if code == "record_csat":
-        if ticket.state not in (TicketState.RESOLVED, TicketState.CLOSED):
-            return "CSAT can be recorded once the ticket is resolved."
-        if not user.has_perm("escalation.change_ticket"):
-            return "You may not record CSAT."
-    if code == "cancel" or _is_lead(user) or ticket.owner_id == user.pk:
-        return None
-    return f"Only the owner of {ticket.reference} (or a lead) can do this."
+from ..models import Category, Customer, Sentiment, StayEnd, Ticket
+from ..policies import EDITABLE_FIELDS, TICKET_ACTIONS, edit_refusal, refusal
 
 
 def _check(ticket: Ticket, user, code: str) -> None:
@@ -324,31 +219,6 @@ def ticket_create(
         rules.rule_vip_account(ticket)
         rules.rule_possible_incident(ticket)
     return ticket
-
-
-EDITABLE_FIELDS = (
-    "subject",
-    "description",
-    "priority",
-    "category",
-    "sentiment",
-    "external_reference",
-)
-
-
-def edit_refusal(ticket: Ticket, user, changes: dict) -> str | None:
-    """Why `user` may not make these edits (shared by the service and the admin form)."""
-    if not user.has_perm("escalation.change_ticket"):
-        return "You may not edit tickets."
-    if not ticket.is_active and ticket.state != TicketState.RESOLVED:
-        return f"{ticket.reference} is {ticket.get_state_display().lower()}: it cannot be edited."
-    if not (_is_lead(user) or ticket.owner_id == user.pk):
-        return f"Only the owner of {ticket.reference} (or a lead) can edit it."
-    new = changes.get("priority")
-    if new and PRIORITY_RANK[Priority(new)] > PRIORITY_RANK[Priority(ticket.priority)]:
-        if not _is_lead(user):
-            return "Lowering the priority relaxes the SLA: ask a lead."
-    return None
 
 
 def ticket_update(*, ticket: Ticket, actor, changes: dict) -> Ticket:

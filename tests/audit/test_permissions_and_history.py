@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from audit.selectors import TrailFilters, trail_page
 from core import roles
-from outbox.models import OutboxMessage
 from escalation.models import TicketState
+from outbox.models import OutboxMessage
 from tests.audit.conftest import TRAIL, TRAIL_CSV, rows
 
 

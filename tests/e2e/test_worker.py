@@ -14,8 +14,8 @@ from django.db import connection
 from django.utils import timezone
 from django_q.models import Schedule
 
-from outbox.models import OutboxMessage
 from core.schedules import ensure_schedules
+from outbox.models import OutboxMessage
 from sla.models import Timer
 
 ROOT = Path(__file__).resolve().parents[2]

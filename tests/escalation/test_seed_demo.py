@@ -45,9 +45,9 @@ def test_demo_password_comes_from_the_environment(db, monkeypatch):
 
 
 def test_demo_tickets_carry_sla_clocks_without_flooding_the_outbox(db):
-    from outbox.models import OutboxMessage
     from escalation.models import ACTIVE_STATES
     from escalation.selectors import ticket_list_queryset
+    from outbox.models import OutboxMessage
     from sla import services as sla
     from sla.models import Clock
 

@@ -152,8 +152,8 @@ def bench_sweep() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from outbox.models import OutboxMessage
     from escalation.models import ACTIVE_STATES, Ticket
+    from outbox.models import OutboxMessage
     from sla import services as sla
     from sla.models import Timer
 

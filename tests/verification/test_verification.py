@@ -7,9 +7,9 @@ import time_machine
 from django.utils import timezone
 
 from core.errors import InvalidInput, PermissionRefused, TransitionRefused
-from outbox.models import OutboxMessage
 from escalation import services as tickets
 from escalation.models import Customer, TicketState
+from outbox.models import OutboxMessage
 from sla import services as sla
 from tests.factories import full_handoff
 from tests.verification.conftest import action

@@ -4,7 +4,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.errors import InvalidInput
-from outbox.models import OutboxMessage
 from escalation import services
 from escalation.models import (
     CommunicationTemplate,
@@ -14,6 +13,7 @@ from escalation.models import (
     Ticket,
     TicketState,
 )
+from outbox.models import OutboxMessage
 from tests.factories import CustomerFactory, UserFactory, full_handoff
 
 

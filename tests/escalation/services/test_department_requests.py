@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from contacts.models import Department
 from core.errors import InvalidInput, TransitionRefused
-from outbox.models import OutboxMessage
 from escalation import services
 from escalation.models import DepartmentRequest, DepartmentRequestState, Ticket, TicketState
+from outbox.models import OutboxMessage
 from tests.escalation.sla.conftest import ny
 
 

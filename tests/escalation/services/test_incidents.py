@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from core.errors import InvalidInput, PermissionRefused, TransitionRefused
-from outbox.models import OutboxMessage
 from escalation import services
 from escalation.models import Communication, IncidentState, MajorIncident
+from outbox.models import OutboxMessage
 from tests.factories import CustomerFactory
 
 HOLDING = (

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from core.errors import InvalidInput, PermissionRefused
-from outbox.models import OutboxMessage
 from escalation import services
 from escalation.models import Escalation, MajorIncident, TicketState
+from outbox.models import OutboxMessage
 from sla.models import Clock
 from tests.factories import CustomerFactory, UserFactory, full_handoff
 

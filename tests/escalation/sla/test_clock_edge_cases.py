@@ -5,8 +5,8 @@ from datetime import time, timedelta
 from django.urls import reverse
 
 from core.choices import Priority, Tier
-from outbox.models import OutboxMessage
 from escalation import services
+from outbox.models import OutboxMessage
 from sla import services as sla
 from sla.models import BusinessCalendar, Clock, ClockKind, OpeningSpan, SlaPolicy, Timer
 from tests.escalation.sla.conftest import ny

@@ -6,10 +6,10 @@ import pytest
 from django.core import mail
 
 from core.choices import Priority, Tier
-from outbox.models import OutboxMessage
 from escalation import services
 from escalation.models import Plan, SlaStatus, Ticket, TicketState
 from escalation.selectors import ticket_list_queryset
+from outbox.models import OutboxMessage
 from sla import services as sla
 from sla.models import BreachEvent, Clock, ClockKind, SlaPolicy, Timer
 from sla.registry import register

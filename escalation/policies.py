@@ -1,0 +1,154 @@
+"""Who may do what to a ticket: the one place the admin, the desk and the services ask.
+
+Services enforce these answers (they raise when `refusal` gives a reason); selectors
+and pages use the same answers to show only the buttons and records a user may use.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django_fsm import can_proceed, has_transition_perm
+
+from core.actors import SYSTEM_USERNAME, Actor
+from core.choices import PRIORITY_RANK, Priority, Tier
+from core.roles import user_tier
+
+from .models import Ticket, TicketState
+
+LEAD_PERMISSION = "escalation.reassign_ticket"
+
+
+@dataclass(frozen=True)
+class TicketAction:
+    """A button: the transition it runs (if any) and the words shown to the user."""
+
+    code: str
+    label: str
+    verb: str
+    transition: str | None = None
+
+
+TICKET_ACTIONS: dict[str, TicketAction] = {
+    a.code: a
+    for a in [
+        TicketAction("open", "Take into work", "taken into work", "open"),
+        TicketAction("escalate", "Escalate", "escalated", "escalate"),
+        TicketAction("accept_escalation", "Accept escalation", "accepted", "accept_escalation"),
+        TicketAction("return_escalation", "Return escalation", "returned", "return_escalation"),
+        TicketAction("wait_on_customer", "Wait on customer", "paused", "wait_on_customer"),
+        TicketAction("wait_on_department", "Wait on department", "paused", "wait_on_department"),
+        TicketAction("resume", "Resume", "resumed", "resume"),
+        TicketAction("resolve", "Resolve", "resolved", "resolve"),
+        TicketAction("reopen", "Reopen", "reopened", "reopen"),
+        TicketAction("close", "Close", "closed", "close"),
+        TicketAction("cancel", "Cancel ticket", "cancelled", "cancel"),
+        TicketAction("reassign", "Reassign", "reassigned"),
+        TicketAction("record_csat", "Record CSAT", "rated"),
+        TicketAction("log_contact", "Log contact or note", "updated"),
+        TicketAction("request_department", "Request department help", "sent to a department"),
+        TicketAction("reapply_sla", "Re-apply current SLA policy", "re-targeted"),
+        TicketAction("record_rca", "Record root-cause analysis", "documented"),
+    ]
+}
+
+
+def is_lead(user) -> bool:
+    return user.has_perm(LEAD_PERMISSION)
+
+
+def is_system(user) -> bool:
+    """Automatic rules act as the named system actor, which holds no permissions."""
+    return user.username == SYSTEM_USERNAME and not user.is_active
+
+
+def refusal(ticket: Ticket, user, code: str) -> str | None:
+    """Why `user` may not run action `code` on `ticket` now, or None if they may."""
+    action = TICKET_ACTIONS[code]
+    state = ticket.get_state_display().lower()
+    if action.transition:
+        method = getattr(ticket, action.transition)
+        if not can_proceed(method):
+            return f"{ticket.reference} is {state}: it cannot be {action.verb} now."
+        if is_system(user):
+            return None
+        if not has_transition_perm(method, user):
+            return f"Your role may not do this: {action.label.lower()}."
+    if code in ("accept_escalation", "return_escalation"):
+        if is_lead(user) or user_tier(user) == ticket.tier:
+            return None
+        return (
+            f"{ticket.reference} is escalated to {Tier(ticket.tier).label}; "
+            "only that tier (or a lead) can accept or return it."
+        )
+    if code == "reassign":
+        if not is_lead(user):
+            return "Only leads can reassign tickets."
+        if not ticket.is_active:
+            return f"{ticket.reference} is {state}: it cannot be reassigned."
+        return None
+    if code == "reapply_sla":
+        if not is_lead(user):
+            return "Only leads can re-apply SLA policies."
+        if not ticket.is_active:
+            return f"{ticket.reference} is {state}: its SLA clocks have stopped."
+        return None
+    if code in ("log_contact", "request_department") and ticket.state in (
+        TicketState.CLOSED,
+        TicketState.CANCELLED,
+    ):
+        return f"{ticket.reference} is {state}: reopen it first."
+    if code == "request_department" and ticket.state not in (
+        TicketState.OPEN,
+        TicketState.WAITING_ON_DEPARTMENT,
+    ):
+        return f"{ticket.reference} is {state}: take it into work before asking a department."
+    if code == "record_rca":
+        if ticket.state not in (TicketState.RESOLVED, TicketState.CLOSED) or ticket.tier == 1:
+            return "A root-cause analysis is recorded once an escalated ticket is resolved."
+        if hasattr(ticket, "rca"):
+            return f"{ticket.reference} already has its root-cause analysis."
+    if code == "record_csat":
+        if ticket.state not in (TicketState.RESOLVED, TicketState.CLOSED):
+            return "CSAT can be recorded once the ticket is resolved."
+        if not user.has_perm("escalation.change_ticket"):
+            return "You may not record CSAT."
+    if code == "cancel" or is_lead(user) or ticket.owner_id == user.pk:
+        return None
+    return f"Only the owner of {ticket.reference} (or a lead) can do this."
+
+
+EDITABLE_FIELDS = (
+    "subject",
+    "description",
+    "priority",
+    "category",
+    "sentiment",
+    "external_reference",
+)
+
+
+def edit_refusal(ticket: Ticket, user, changes: dict) -> str | None:
+    """Why `user` may not make these edits (shared by the service and the admin form)."""
+    if not user.has_perm("escalation.change_ticket"):
+        return "You may not edit tickets."
+    if not ticket.is_active and ticket.state != TicketState.RESOLVED:
+        return f"{ticket.reference} is {ticket.get_state_display().lower()}: it cannot be edited."
+    if not (is_lead(user) or ticket.owner_id == user.pk):
+        return f"Only the owner of {ticket.reference} (or a lead) can edit it."
+    new = changes.get("priority")
+    if new and PRIORITY_RANK[Priority(new)] > PRIORITY_RANK[Priority(ticket.priority)]:
+        if not is_lead(user):
+            return "Lowering the priority relaxes the SLA: ask a lead."
+    return None
+
+
+def tickets_visible_to(user: Actor) -> QuerySet[Ticket]:
+    """What a user may look at: leads everything; agents their own tickets and their
+    tier's (their team's) tickets; anyone else nothing."""
+    tickets = Ticket.objects.all()
+    if is_lead(user):
+        return tickets
+    tier = user_tier(user)
+    if tier is None:
+        return tickets.none()
+    return tickets.filter(Q(owner=user) | Q(tier=tier))
