@@ -2,7 +2,8 @@ import pytest
 
 from core import roles
 from escalation import services
-from tests.factories import CustomerFactory, UserFactory, category
+from escalation.models import TicketState
+from tests.factories import CustomerFactory, UserFactory, category, full_handoff
 
 
 @pytest.fixture
@@ -45,11 +46,72 @@ def customer(db):
     return CustomerFactory()
 
 
+def _walk_open(ticket, owner, lead):
+    return services.ticket_open(ticket=ticket, actor=owner)
+
+
+def _walk_escalated(ticket, owner, lead):
+    ticket = _walk_open(ticket, owner, lead)
+    return services.ticket_escalate(
+        ticket=ticket,
+        actor=owner,
+        to_tier=ticket.tier + 1,
+        reason="Needs the next tier",
+        handoff=full_handoff(ticket),
+    )
+
+
+def _walk_waiting_on_customer(ticket, owner, lead):
+    ticket = _walk_open(ticket, owner, lead)
+    return services.ticket_wait_on_customer(ticket=ticket, actor=owner, reason="Need logs")
+
+
+def _walk_waiting_on_department(ticket, owner, lead):
+    ticket = _walk_open(ticket, owner, lead)
+    return services.ticket_wait_on_department(ticket=ticket, actor=owner, reason="Asked billing")
+
+
+def _walk_resolved(ticket, owner, lead):
+    ticket = _walk_open(ticket, owner, lead)
+    return services.ticket_resolve(
+        ticket=ticket, actor=owner, summary="Fixed it", customer_confirmed=True
+    )
+
+
+def _walk_closed(ticket, owner, lead):
+    return services.ticket_close(ticket=_walk_resolved(ticket, owner, lead), actor=owner)
+
+
+def _walk_cancelled(ticket, owner, lead):
+    ticket = _walk_open(ticket, owner, lead)
+    return services.ticket_cancel(ticket=ticket, actor=lead(), reason="Opened by mistake")
+
+
+# How make_ticket reaches each state a ticket can be in, through the services only.
+TICKET_WALKS = {
+    TicketState.NEW: lambda ticket, owner, lead: ticket,
+    TicketState.OPEN: _walk_open,
+    TicketState.ESCALATED: _walk_escalated,
+    TicketState.WAITING_ON_CUSTOMER: _walk_waiting_on_customer,
+    TicketState.WAITING_ON_DEPARTMENT: _walk_waiting_on_department,
+    TicketState.RESOLVED: _walk_resolved,
+    TicketState.CLOSED: _walk_closed,
+    TicketState.CANCELLED: _walk_cancelled,
+}
+
+
 @pytest.fixture
-def make_ticket(db, agent, customer):
-    """Create a ticket through the service, optionally walked into a state."""
+def make_ticket(request, db, agent, customer):
+    """Create a ticket through the services and walk it into `state` (any TicketState).
+
+    The owner does the work; escalating hands off to the next tier with a complete
+    hand-off; cancelling is done by the `lead` fixture's user.
+    """
 
     def make(*, owner=None, state="new", code="core-functionality-bug", **kwargs):
+        if state not in TICKET_WALKS:
+            known = ", ".join(TICKET_WALKS)
+            raise ValueError(f"make_ticket cannot reach state {state!r}; use one of: {known}.")
         owner = owner or agent
         ticket = services.ticket_create(
             actor=owner,
@@ -59,13 +121,7 @@ def make_ticket(db, agent, customer):
             subject=kwargs.pop("subject", "Sync stopped"),
             **kwargs,
         )
-        if state != "new":
-            ticket = services.ticket_open(ticket=ticket, actor=owner)
-        if state == "resolved":
-            ticket = services.ticket_resolve(
-                ticket=ticket, actor=owner, summary="Fixed it", customer_confirmed=True
-            )
-        return ticket
+        return TICKET_WALKS[state](ticket, owner, lambda: request.getfixturevalue("lead"))
 
     return make
 

@@ -223,3 +223,38 @@ def test_state_field_cannot_be_assigned_outside_a_transition(make_ticket):
     ticket = make_ticket()
     with pytest.raises(AttributeError):
         ticket.state = TicketState.CLOSED
+
+
+@pytest.mark.parametrize(
+    ("state", "walk"),
+    [
+        ("new", [("new", "agent1", "create")]),
+        ("open", [("open", "agent1", "open")]),
+        ("escalated", [("open", "agent1", "open"), ("escalated", "agent1", "escalate: to L2")]),
+        (
+            "waiting_on_customer",
+            [("open", "agent1", "open"), ("waiting_on_customer", "agent1", "wait_on_customer")],
+        ),
+        (
+            "waiting_on_department",
+            [("open", "agent1", "open"), ("waiting_on_department", "agent1", "wait_on_dep")],
+        ),
+        ("resolved", [("open", "agent1", "open"), ("resolved", "agent1", "resolve")]),
+        ("closed", [("resolved", "agent1", "resolve"), ("closed", "agent1", "close")]),
+        ("cancelled", [("open", "agent1", "open"), ("cancelled", "lead1", "cancel: Opened")]),
+    ],
+)
+def test_make_ticket_reaches_each_state_through_the_services(make_ticket, state, walk):
+    ticket = make_ticket(state=state)
+    assert Ticket.objects.get(pk=ticket.pk).state == state
+    rows = list(ticket.history.order_by("-history_id")[: len(walk)])[::-1]
+    assert [
+        (r.state, r.history_user.username, r.history_change_reason[: len(why)])
+        for r, (_, _, why) in zip(rows, walk, strict=True)
+    ] == walk
+
+
+def test_make_ticket_refuses_a_state_no_service_reaches(make_ticket):
+    with pytest.raises(ValueError, match="cannot reach state 'solved'; use one of: new, open"):
+        make_ticket(state="solved")
+    assert Ticket.objects.count() == 0
