@@ -1,5 +1,6 @@
 """The agents' desk: my queue (most urgent first) and search, scoped to what I may see."""
 
+import factory
 import time_machine
 from django.urls import reverse
 
@@ -82,3 +83,30 @@ def test_the_desk_is_for_support_roles(client, client_as, auditor, directory_adm
     assert client.get(QUEUE).status_code == 302  # log in first
     assert client_as(auditor).get(QUEUE).status_code == 403
     assert client_as(directory_admin).get(SEARCH).status_code == 403
+
+
+SEARCH_QUERIES = 7  # session, user, groups, 2 x permissions, count, one page of rows
+
+
+def test_search_does_a_fixed_number_of_queries_whatever_the_number_of_matches(
+    client_as, make_ticket, agent, agent2, django_assert_max_num_queries
+):
+    def add_matches(n):
+        for _ in range(n):
+            customer = CustomerFactory(email=factory.Sequence(lambda n: f"ops{n}@acme.test"))
+            make_ticket(customer=customer, owner=agent2, code="feature-request")
+
+    client = client_as(agent)
+    add_matches(3)
+    client.get(SEARCH, {"q": "acme"})  # the first request of a session costs more
+    with django_assert_max_num_queries(SEARCH_QUERIES):
+        page = client.get(SEARCH, {"q": "acme"})
+    assert page.content.decode().count('<tr class="sla-') == 3
+    add_matches(27)
+    with django_assert_max_num_queries(SEARCH_QUERIES):
+        page = client.get(SEARCH, {"q": "acme"})
+    assert page.content.decode().count('<tr class="sla-') == 25  # a full page of 30 matches
+    assert "Page 1 of 2" in page.content.decode()
+    with django_assert_max_num_queries(SEARCH_QUERIES):
+        page = client.get(SEARCH, {"q": "acme", "page": 2})
+    assert page.content.decode().count('<tr class="sla-') == 5
