@@ -34,9 +34,12 @@ browser:
 test: install browser
 	$(PY) -m pytest
 
+# Style, the layers between apps (import-linter) and types (mypy with django-stubs).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 bench: install
 	$(PY) tests/load/bench.py

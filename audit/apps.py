@@ -6,7 +6,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self) -> None:
-        # Imported here: admin and views need the app registry ready.
+        # Imported here: admin, signals and views import models (the registry must be ready).
         from core.admin import register_history_page
 
         from .signals import connect

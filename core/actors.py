@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User as Actor
@@ -26,8 +27,6 @@ def system_user():
 
 def current_request():
     """The request simple_history's middleware is serving, if any (None in tasks)."""
-    from simple_history.models import HistoricalRecords
-
     return getattr(HistoricalRecords.context, "request", None)
 
 

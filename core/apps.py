@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
+        # Imported here: schedules reach django_q's models, which need the app registry.
         from .schedules import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self)

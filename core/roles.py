@@ -113,6 +113,7 @@ def user_tier(user) -> int | None:
     cached = getattr(user, "_support_tier", False)
     if cached is not False:
         return cached
+    tier: int | None
     if user.is_superuser:
         tier = Tier.L4
     else:

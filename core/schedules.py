@@ -17,6 +17,7 @@ PERIODIC_TASKS = [
 
 
 def ensure_schedules(**kwargs) -> None:
+    # Imported here: django_q's models need the app registry, ready only after import.
     from django_q.models import Schedule
 
     for task in PERIODIC_TASKS:

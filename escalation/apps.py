@@ -6,19 +6,11 @@ class EscalationConfig(AppConfig):
     verbose_name = "Escalations"
 
     def ready(self) -> None:
+        # Imported here: these modules import models, which need the app registry ready.
         from verification.signals import verification_decided
 
         from .sla_handlers import register_handlers
+        from .verification_outcomes import document_on_customer
 
         register_handlers()
-        verification_decided.connect(_document_on_customer, dispatch_uid="escalation-verif")
-
-
-def _document_on_customer(sender, request, actor, **kwargs) -> None:
-    from core.actors import system_user
-
-    from .models import Customer
-    from .services import customer_document_verification
-
-    if request.subject_type.model_class() is Customer:
-        customer_document_verification(request=request, actor=actor or system_user())
+        verification_decided.connect(document_on_customer, dispatch_uid="escalation-verif")

@@ -5,12 +5,15 @@ Targets are copied onto the clocks when they start (sla.services.targets_for), s
 later policy edit never rewrites a running ticket; `reapply` does so on purpose.
 """
 
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from django.utils import timezone
 
 from sla import services as sla
-from sla.models import ClockKind, ClockPause, SlaPolicy, SlaSettings
+from sla.businesstime import add_business_time
+from sla.models import Clock, ClockKind, ClockPause, SlaPolicy, SlaSettings
 
 from .models import Ticket, TicketState
 
@@ -64,6 +67,24 @@ def _arm_stale(ticket: Ticket, at: datetime) -> None:
         sla.timer_set(subject=ticket, kind=STALE_TIMER, due_at=at + SlaSettings.load().stale_after)
     else:
         sla.timers_cancel(subject=ticket, kinds=[STALE_TIMER])
+
+
+def plan_start(ticket: Ticket, at: datetime) -> None:
+    """Set the SLA columns a new ticket will have once `start` runs, before it is saved,
+    so its creation is one history row. The same arithmetic as `sla.clock_start`."""
+    t = targets(ticket)
+    schedule = t.calendar.schedule()
+    drafts = [
+        Clock(
+            calendar=t.calendar,
+            target=target,
+            started_at=at,
+            due_at=add_business_time(at, target, schedule),
+            warning_thresholds=sorted(t.warning_thresholds),
+        )
+        for target in (t.first_response, t.resolution)
+    ]
+    _summarise(ticket, drafts)
 
 
 def start(ticket: Ticket, at: datetime) -> None:
@@ -150,8 +171,6 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
 
 
 def _around_the_clock(t: sla.Targets) -> sla.Targets:
-    from dataclasses import replace
-
     return replace(t, calendar=sla.around_the_clock_calendar() or t.calendar)
 
 
@@ -195,7 +214,7 @@ def reapply(ticket: Ticket) -> int | None:
             ClockKind.FIRST_RESPONSE: t.first_response,
             ClockKind.RESOLUTION: t.resolution,
             ClockKind.NEXT_UPDATE: t.update_every,
-        }[clock.kind]
+        }[ClockKind(clock.kind)]
         if target is None:
             continue
         sla.clock_retarget(
@@ -223,7 +242,11 @@ def reapply(ticket: Ticket) -> int | None:
 
 def refresh(ticket: Ticket) -> None:
     """Copy the soonest customer-facing deadline onto the ticket (the caller saves)."""
-    clocks = list(sla.running_clocks(ticket, *CUSTOMER_FACING))
+    _summarise(ticket, sla.running_clocks(ticket, *CUSTOMER_FACING))
+
+
+def _summarise(ticket: Ticket, running: Iterable[Clock]) -> None:
+    clocks = list(running)
     counting = [c for c in clocks if not c.is_paused]
     if counting:
         soonest = min(counting, key=lambda c: c.due_at)

@@ -5,6 +5,8 @@ addresses arrive with the contact directory. Every message goes through the outb
 keyed by event and recipient, so a timer that fires twice notifies once.
 """
 
+from collections.abc import Iterable
+
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -45,7 +47,7 @@ def csm_emails(ticket: Ticket) -> list[str]:
 
 
 def messages(
-    ticket: Ticket, event: str, recipients: list[str], subject: str, body: str
+    ticket: Ticket, event: str, recipients: Iterable[str | None], subject: str, body: str
 ) -> list[Outgoing]:
     """One message per distinct recipient for this ticket event."""
     link = reverse("admin:escalation_ticket_change", args=[ticket.pk])
@@ -66,7 +68,9 @@ def messages(
     ]
 
 
-def notify(ticket: Ticket, event: str, recipients: list[str], subject: str, body: str) -> int:
+def notify(
+    ticket: Ticket, event: str, recipients: Iterable[str | None], subject: str, body: str
+) -> int:
     """Record the messages of one ticket event in the outbox; returns how many are new."""
     return len(outbox_enqueue_many(messages(ticket, event, recipients, subject, body)))
 

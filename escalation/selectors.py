@@ -1,12 +1,15 @@
-"""Reads shared by the admin and (later) the staff views."""
+"""Reads shared by the admin and the desk: annotated querysets, no N+1."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from core.roles import ROLE_TIERS
+from contacts.routing import email_of, route
+from core.choices import Priority
+from core.roles import ROLE_TIERS, user_tier
 
-from .models import Customer, SlaStatus, Ticket
+from .models import ACTIVE_STATES, Customer, Escalation, EscalationState, Plan, SlaStatus, Ticket
 from .policies import TICKET_ACTIONS, TicketAction, refusal, tickets_visible_to
 
 
@@ -85,11 +88,6 @@ def ticket_route(ticket: Ticket, at=None):
     """Where this ticket's category goes right now: department, channel or on-call person,
     and whom to copy (the category's copy departments, and an enterprise/VIP customer's CSM).
     """
-    from contacts.routing import email_of, route
-    from core.choices import Priority
-
-    from .models import Plan
-
     at = at or timezone.now()
     customer = ticket.customer
     result = route(
@@ -108,10 +106,6 @@ def ticket_route(ticket: Ticket, at=None):
 
 def desk_queue(user, now=None):
     """My active tickets, most urgent first: breached, at risk, then by next deadline."""
-    from django.db.models import F
-
-    from .models import ACTIVE_STATES
-
     return with_sla_status(
         Ticket.objects.filter(owner=user, state__in=ACTIVE_STATES).select_related(
             "customer", "category"
@@ -122,10 +116,6 @@ def desk_queue(user, now=None):
 
 def escalations_waiting_for(user):
     """Hand-offs to my tier nobody has accepted yet, oldest first (001: acknowledge in 15 min)."""
-    from core.roles import user_tier
-
-    from .models import Escalation, EscalationState
-
     tier = user_tier(user)
     waiting = Escalation.objects.filter(state=EscalationState.REQUESTED).select_related(
         "ticket__customer", "requested_by"
@@ -137,8 +127,6 @@ def escalations_waiting_for(user):
 
 def ticket_for_user(user, pk: int) -> Ticket:
     """Fetch and authorize in one step: a ticket this user may see, or 404 (never a leak)."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         tickets_visible_to(user).select_related(
             "customer__success_manager", "category__route_to", "owner"

@@ -9,13 +9,14 @@ from datetime import datetime
 
 from core.choices import Priority, Tier
 from outbox.services import outbox_enqueue_many
-from sla.models import ClockKind, SlaSettings, Timer
+from sla.models import Clock, ClockKind, SlaSettings, Timer
 from sla.registry import register
 from sla.services import timer_set
 
 from . import notifications as notify
 from .clocks import ACK_FOLLOW_UP_TIMER, STALE_TIMER
 from .models import Ticket, TicketState, Trigger
+from .services.automation import escalate_automatically
 
 LABELS = dict(ClockKind.choices)
 
@@ -29,6 +30,13 @@ def _tickets(timers: list[Timer]) -> dict[int, Ticket]:
 
 def _ticket(timer: Timer) -> Ticket | None:
     return _tickets([timer]).get(timer.subject_id)
+
+
+def _clock(timer: Timer) -> Clock:
+    """Warning and breach timers always belong to a clock; only free timers have none."""
+    if timer.clock is None:
+        raise ValueError(f"timer {timer.pk} ({timer.kind}) belongs to no clock")
+    return timer.clock
 
 
 def each(handler):
@@ -57,7 +65,7 @@ def on_warnings(timers: list[Timer], now: datetime) -> None:
         ticket = tickets.get(timer.subject_id)
         if ticket is None or not ticket.is_active:
             continue
-        clock, pct = timer.clock, timer.payload.get("percent")
+        clock, pct = _clock(timer), timer.payload.get("percent")
         label = LABELS[clock.kind]
         recipients = [ticket.owner.email]
         if ticket.priority == Priority.CRITICAL:
@@ -81,21 +89,20 @@ def on_breaches(timers: list[Timer], now: datetime) -> None:
         if ticket is None or not ticket.is_active:
             continue
         leads = notify.lead_emails() if leads is None else leads
-        label = LABELS[timer.clock.kind]
+        clock = _clock(timer)
+        label = LABELS[clock.kind]
         out += notify.messages(
             ticket,
             timer.key,
             [ticket.owner.email, *leads, *notify.csm_emails(ticket)],
             f"{label} SLA breached",
-            f"The {label.lower()} target was due at {timer.clock.due_at:%Y-%m-%d %H:%M %Z}.",
+            f"The {label.lower()} target was due at {clock.due_at:%Y-%m-%d %H:%M %Z}.",
         )
     outbox_enqueue_many(out)
 
 
 def _escalate_automatically(ticket: Ticket, timer: Timer, why: str, trigger: str) -> bool:
     """Time-based rules move an open ticket up each time their clock runs out (not once)."""
-    from .rules import escalate_automatically
-
     if not escalate_automatically(
         ticket, trigger, why, from_states=(TicketState.OPEN,), once=False
     ):
@@ -116,7 +123,7 @@ def on_tier_time_exceeded(timer: Timer, now: datetime) -> None:
     ticket = _ticket(timer)
     if ticket is None or not ticket.is_active:
         return
-    why = f"time at {Tier(ticket.tier).label} exceeded ({_minutes(timer.clock.target)} allowed)"
+    why = f"time at {Tier(ticket.tier).label} exceeded ({_minutes(_clock(timer).target)} allowed)"
     if not _escalate_automatically(ticket, timer, why, Trigger.AUTO_TIER_TIME):
         notify.notify(
             ticket,

@@ -10,9 +10,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from core.errors import ApplicationError
 from core.roles import user_tier
 from sla.models import SlaSettings
+from verification.forms import FactorForm, StartForm
+from verification.models import VerificationState
 from verification.selectors import verification_requests_for
+from verification.services import verification_record_factor, verification_start
 
 from .actions import run_ticket_action
 from .models import HandoffInfo
@@ -26,6 +30,7 @@ from .selectors import (
     ticket_search,
     with_sla_status,
 )
+from .timeline import ticket_timeline
 
 PAGE_SIZE = 25
 
@@ -78,8 +83,6 @@ def search(request):
 @desk_role_required
 def ticket(request, pk: int):
     """Everything needed to act on a ticket without the admin."""
-    from .timeline import ticket_timeline
-
     item = ticket_for_user(request.user, pk)
     category = item.category
     return render(
@@ -127,10 +130,6 @@ def ticket_action(request, pk: int, action: str):
 @desk_role_required
 def verification_start_view(request, pk: int):
     """Start an identity verification for this ticket's customer (003 before sensitive acts)."""
-    from core.errors import ApplicationError
-    from verification.forms import StartForm
-    from verification.services import verification_start
-
     item = ticket_for_user(request.user, pk)
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -151,11 +150,6 @@ def verification_start_view(request, pk: int):
 @desk_role_required
 def verification_view(request, pk: int, request_id: int):
     """See a verification's factors and record the next one (only matched/failed and how)."""
-    from core.errors import ApplicationError
-    from verification.forms import FactorForm
-    from verification.models import VerificationState
-    from verification.services import verification_record_factor
-
     item = ticket_for_user(request.user, pk)
     check = get_object_or_404(verification_requests_for(item.customer), pk=request_id)
     form = None

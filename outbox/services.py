@@ -16,10 +16,12 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import has_transition_perm
+from django_q.tasks import async_task
 from simple_history.utils import bulk_create_with_history
 
-from core.actors import acting_user, system_user
+from core.actors import Actor, acting_user, system_user
 from core.errors import PermissionRefused, TransitionRefused
+from core.history import save_audited
 
 from .models import OutboxMessage
 
@@ -35,8 +37,6 @@ class DeliveryError(Exception):
 
 
 def _queue_delivery(message_id: int) -> None:
-    from django_q.tasks import async_task
-
     async_task(DELIVER_TASK, message_id)
 
 
@@ -58,8 +58,6 @@ def outbox_batch() -> Iterator[None]:
 
 
 def _queue_many(ids: list[int]) -> None:
-    from django_q.tasks import async_task
-
     for start in range(0, len(ids), 500):
         async_task(DELIVER_MANY_TASK, ids[start : start + 500])
 
@@ -87,10 +85,9 @@ def outbox_enqueue(
         subject=subject[:200],
         body=body,
     )
-    message._history_user = acting_user()
     try:
         with transaction.atomic():
-            message.save()
+            save_audited(message, actor=acting_user())
     except IntegrityError:  # another writer recorded the same (event, recipient) just now
         return OutboxMessage.objects.get(event_key=event_key, recipient=recipient)
     batch = _batch.get()
@@ -207,14 +204,13 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
                 message.record_failure()
                 delay = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1)
                 message.next_attempt_at = now + timedelta(seconds=delay)
-            message._change_reason = "delivery failed"
+            reason = "delivery failed"
         else:
             message.mark_sent()
             message.sent_at = now
             message.last_error = ""
-            message._change_reason = "delivered"
-        message._history_user = system_user()
-        message.save()
+            reason = "delivered"
+        save_audited(message, actor=system_user(), reason=reason)
         return message
 
 
@@ -229,7 +225,7 @@ def outbox_due_ids(*, limit: int = 500) -> list[int]:
     )
 
 
-def outbox_resend(*, message: OutboxMessage, actor) -> OutboxMessage:
+def outbox_resend(*, message: OutboxMessage, actor: Actor) -> OutboxMessage:
     """A lead sends a sent or failed message again (e.g. after fixing an address)."""
     with transaction.atomic():
         locked = OutboxMessage.objects.select_for_update().get(pk=message.pk)
@@ -240,8 +236,6 @@ def outbox_resend(*, message: OutboxMessage, actor) -> OutboxMessage:
         locked.resend()
         locked.attempts = 0
         locked.next_attempt_at = timezone.now()
-        locked._history_user = actor
-        locked._change_reason = "re-sent by a lead"
-        locked.save()
+        save_audited(locked, actor=actor, reason="re-sent by a lead")
         transaction.on_commit(lambda: _queue_delivery(locked.pk))
         return locked

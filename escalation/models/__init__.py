@@ -2,6 +2,7 @@
 
 from core.choices import Priority, RiskLevel, Tier
 
+from .categories import Category, CategoryGroup, HandoffInfo, validate_handoff_items
 from .communications import (
     PLACEHOLDERS,
     Channel,
@@ -11,6 +12,7 @@ from .communications import (
     render_template,
     template_placeholders,
 )
+from .customers import Customer, Plan
 from .department_requests import DepartmentRequest, DepartmentRequestState
 from .handoffs import (
     AUTOMATIC_TRIGGERS,
@@ -27,16 +29,10 @@ from .tickets import (
     ACTIVE_STATES,
     REFERENCE_PREFIX,
     WORK,
-    Category,
-    CategoryGroup,
-    Customer,
-    HandoffInfo,
-    Plan,
     Sentiment,
     SlaStatus,
     Ticket,
     TicketState,
-    validate_handoff_items,
 )
 
 __all__ = [

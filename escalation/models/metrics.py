@@ -78,7 +78,7 @@ class MetricTarget(models.Model):
 
     @property
     def unit(self) -> str:
-        return UNITS[self.metric]
+        return UNITS[Metric(self.metric)]
 
     def describe(self) -> str:
         """The target as the seed's dashboard writes it, e.g. '< 15%' or '> 4.0/5'."""
@@ -99,7 +99,7 @@ class MetricTarget(models.Model):
 
     def clean(self) -> None:
         if self.metric and self.value is not None:
-            unit = UNITS.get(self.metric)
+            unit = UNITS.get(Metric(self.metric))
             if unit == PERCENT and not 0 <= self.value <= 100:
                 raise ValidationError({"value": "A rate target is a percentage from 0 to 100."})
             if unit == SCORE and not 1 <= self.value <= 5:

@@ -1,183 +1,20 @@
-"""Customers, the decision matrix (categories) and tickets with their state machine."""
+"""Tickets and their state machine; customers and categories have their own modules."""
 
 import re
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from core.choices import Priority, RiskLevel, Tier
+from core.choices import Priority, Tier
 from core.history import AuditedHistory
+
+from .categories import Category
+from .customers import Customer
 
 REFERENCE_PREFIX = "ESC-"
 _REFERENCE_RE = re.compile(rf"^\s*(?:{REFERENCE_PREFIX})?0*(\d{{1,12}})\s*$", re.IGNORECASE)
-
-
-class Plan(models.TextChoices):
-    FREE = "free", "Free"
-    PRO = "pro", "Pro"
-    BUSINESS = "business", "Business"
-    ENTERPRISE = "enterprise", "Enterprise"
-
-
-class Customer(models.Model):
-    name = models.CharField(max_length=200)
-    email = models.EmailField(db_index=True)
-    external_user_id = models.CharField(
-        "external user ID", max_length=100, blank=True, help_text="User ID in the product."
-    )
-    company = models.CharField(max_length=200, blank=True)
-    plan = models.CharField(max_length=20, choices=Plan.choices, default=Plan.FREE)
-    is_vip = models.BooleanField("VIP", default=False)
-    success_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="customer success manager",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="managed_customers",
-    )
-    churn_risk = models.BooleanField(default=False)
-    churn_risk_reason = models.CharField(max_length=300, blank=True)
-    is_media = models.BooleanField(
-        "media / influencer",
-        default=False,
-        help_text="Journalist, blogger, creator or analyst: forwarded to the press contact.",
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    # The latest identity verification (003: "Document verification in customer record").
-    identity_verified_level = models.CharField(
-        "identity verified (level)", max_length=10, choices=RiskLevel.choices, blank=True
-    )
-    identity_verified_at = models.DateTimeField("identity verified at", null=True, blank=True)
-
-    history = AuditedHistory()
-
-    class Meta:
-        ordering = ["name", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["external_user_id"],
-                condition=~models.Q(external_user_id=""),
-                name="customer_unique_external_user_id",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(churn_risk=False) | ~models.Q(churn_risk_reason=""),
-                name="customer_churn_risk_has_reason",
-                violation_error_message="Say why the customer is a churn risk.",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
-
-    @property
-    def is_enterprise(self) -> bool:
-        return self.plan == Plan.ENTERPRISE
-
-    def clean(self) -> None:
-        if self.churn_risk and not self.churn_risk_reason.strip():
-            raise ValidationError({"churn_risk_reason": "Say why the customer is a churn risk."})
-
-
-class CategoryGroup(models.TextChoices):
-    SECURITY_PRIVACY = "security_privacy", "Security & privacy"
-    FINANCIAL = "financial", "Financial"
-    SERVICE_OUTAGE = "service_outage", "Service outage"
-    LEGAL_COMPLIANCE = "legal_compliance", "Legal / compliance"
-    TECHNICAL = "technical", "Technical"
-    ACCOUNT_ACCESS = "account_access", "Account access"
-    FRUSTRATED_CUSTOMER = "frustrated_customer", "Angry / frustrated customer"
-    PRODUCT_QUESTION = "product_question", "Product question"
-    COMPLEX_BILLING = "complex_billing", "Complex billing"
-    PARTNERSHIP = "partnership", "Partnership / integration"
-    MEDIA = "media", "Media / influencer"
-
-
-class HandoffInfo(models.TextChoices):
-    """Items a hand-off must carry for a category (003: 'Include: ...')."""
-
-    USER_ID = "user_id", "User ID"
-    TIMESTAMP = "timestamp", "Timestamp"
-    DESCRIPTION = "description", "Description"
-    TRANSACTION_ID = "transaction_id", "Transaction ID"
-    AMOUNT = "amount", "Amount"
-    AFFECTED_USERS = "affected_users", "Number of affected users"
-    FEATURES_IMPACTED = "features_impacted", "Features impacted"
-    DIAGNOSTICS = "diagnostics", "Full diagnostic information"
-    VERIFICATION_DETAILS = "verification_details", "Verification details"
-    CONVERSATION_HISTORY = "conversation_history", "Full conversation history"
-    COMPANY_NAME = "company_name", "Company name"
-    CURRENT_PLAN = "current_plan", "Current plan"
-    SPECIFIC_REQUEST = "specific_request", "Specific request"
-    USE_CASE = "use_case", "Use case"
-    CONTACT_INFO = "contact_info", "Contact info"
-
-
-def validate_handoff_items(value) -> None:
-    allowed = set(HandoffInfo.values)
-    if not isinstance(value, list) or any(item not in allowed for item in value):
-        raise ValidationError("Choose required hand-off items from the list.")
-
-
-class Category(models.Model):
-    """One row of the decision matrix: what an agent must do for this kind of issue."""
-
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=120)
-    group = models.CharField(max_length=30, choices=CategoryGroup.choices)
-    default_priority = models.CharField(
-        max_length=10, choices=Priority.choices, default=Priority.MEDIUM
-    )
-    route_to = models.ForeignKey(
-        "contacts.Department",
-        verbose_name="route to department",
-        on_delete=models.PROTECT,
-        related_name="routed_categories",
-    )
-    copy_to = models.ManyToManyField(
-        "contacts.Department",
-        verbose_name="copy departments",
-        blank=True,
-        related_name="copied_categories",
-        help_text="Departments to copy, e.g. Security for fraud.",
-    )
-    required_info = models.JSONField(
-        "information the hand-off must contain",
-        default=list,
-        blank=True,
-        validators=[validate_handoff_items],
-    )
-    verification_level = models.CharField(
-        "identity verification required first",
-        max_length=10,
-        choices=RiskLevel.choices,
-        default=RiskLevel.NONE,
-    )
-    troubleshooting_required = models.BooleanField(
-        "troubleshooting required before escalating",
-        default=True,
-        help_text="Not for critical issues: escalate those immediately.",
-    )
-    guidance = models.TextField("guidance for the agent", blank=True)
-    sla_response_target = models.DurationField(
-        "response SLA",
-        null=True,
-        blank=True,
-        help_text="Category response target; applies where stricter than the priority's.",
-    )
-    is_active = models.BooleanField(default=True)
-
-    history = AuditedHistory(m2m_fields=[copy_to])
-
-    class Meta:
-        verbose_name_plural = "categories"
-        ordering = ["group", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Sentiment(models.TextChoices):

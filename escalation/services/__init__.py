@@ -1,6 +1,13 @@
-"""Every write of the escalation app, one module per concept (tickets, hand-offs, ...)."""
+"""Every write of the escalation app, one module per concept.
+
+`base` holds the shared steps (lock, check, transition, audited save); `tickets`,
+`handoffs`, `resolution`, `communications`, `department_requests`, `incidents` and
+`customers` hold the business actions; `automation` and `alerts` act on the decisions of
+`escalation.rules`. Pages, the admin and tasks import the names below.
+"""
 
 from .communications import communication_log, template_render, template_values
+from .customers import customer_document_verification, customer_mark_churn_risk
 from .department_requests import (
     department_request_acknowledge,
     department_request_answer,
@@ -18,19 +25,20 @@ from .handoffs import (
 )
 from .incidents import incident_advance, incident_declare, incident_link_tickets
 from .incidents import message_problem as incident_message_problem
-from .tickets import (
-    customer_document_verification,
-    ticket_cancel,
+from .resolution import (
     ticket_close,
+    ticket_record_csat,
+    ticket_record_rca,
+    ticket_reopen,
+    ticket_resolve,
+)
+from .tickets import (
+    ticket_cancel,
     ticket_create,
     ticket_input_errors,
     ticket_open,
     ticket_reapply_sla,
     ticket_reassign,
-    ticket_record_csat,
-    ticket_record_rca,
-    ticket_reopen,
-    ticket_resolve,
     ticket_resume,
     ticket_update,
     ticket_wait_on_customer,
@@ -38,7 +46,24 @@ from .tickets import (
 )
 
 __all__ = [
+    "HANDOFF_FIELDS",
+    "REQUIRED_TEXT",
+    "TICKET_ACTION_SERVICES",
+    "communication_log",
     "customer_document_verification",
+    "customer_mark_churn_risk",
+    "department_request_acknowledge",
+    "department_request_answer",
+    "department_request_cancel",
+    "department_request_close",
+    "department_request_open",
+    "handoff_errors",
+    "incident_advance",
+    "incident_declare",
+    "incident_link_tickets",
+    "incident_message_problem",
+    "template_render",
+    "template_values",
     "ticket_accept_escalation",
     "ticket_cancel",
     "ticket_close",
@@ -47,35 +72,16 @@ __all__ = [
     "ticket_input_errors",
     "ticket_open",
     "ticket_reapply_sla",
-    "ticket_record_rca",
     "ticket_reassign",
     "ticket_record_csat",
+    "ticket_record_rca",
     "ticket_reopen",
     "ticket_resolve",
     "ticket_resume",
+    "ticket_return_escalation",
     "ticket_update",
     "ticket_wait_on_customer",
     "ticket_wait_on_department",
-]
-
-__all__ += [
-    "incident_advance",
-    "incident_declare",
-    "incident_link_tickets",
-    "incident_message_problem",
-    "communication_log",
-    "department_request_acknowledge",
-    "department_request_answer",
-    "department_request_cancel",
-    "department_request_close",
-    "department_request_open",
-    "template_render",
-    "template_values",
-    "HANDOFF_FIELDS",
-    "REQUIRED_TEXT",
-    "TICKET_ACTION_SERVICES",
-    "handoff_errors",
-    "ticket_return_escalation",
 ]
 
 # The service behind each ticket button (admin and desk dispatch through this map).

@@ -3,9 +3,11 @@
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.errors import InvalidInput
+from core.history import save_audited
 
-from .. import clocks, notifications, rules
+from .. import clocks, notifications
 from ..models import (
     Channel,
     Communication,
@@ -15,10 +17,11 @@ from ..models import (
     TicketState,
     render_template,
 )
-from .tickets import _check, _lock, _run, _save
+from .automation import after_customer_message
+from .base import check_allowed, errors_text, lock_ticket, run_action, save_ticket
 
 
-def template_values(ticket: Ticket, actor, timeframe: str = "") -> dict[str, str]:
+def template_values(ticket: Ticket, actor: Actor, timeframe: str = "") -> dict[str, str]:
     """The only values a template can use (see models.communications.PLACEHOLDERS)."""
     owner = ticket.owner
     return {
@@ -34,7 +37,7 @@ def template_values(ticket: Ticket, actor, timeframe: str = "") -> dict[str, str
 
 
 def template_render(
-    template: CommunicationTemplate, ticket: Ticket, actor, timeframe: str = ""
+    template: CommunicationTemplate, ticket: Ticket, actor: Actor, timeframe: str = ""
 ) -> str:
     return render_template(template.body, template_values(ticket, actor, timeframe))
 
@@ -43,7 +46,7 @@ def template_render(
 def communication_log(
     *,
     ticket: Ticket,
-    actor,
+    actor: Actor,
     direction: str,
     channel: str,
     body: str,
@@ -71,9 +74,9 @@ def communication_log(
     if flags and direction != Direction.INBOUND:
         errors["direction"] = ["Frustration signs belong on messages from the customer."]
     if errors:
-        raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
-    locked = _lock(ticket)
-    _check(locked, actor, "log_contact")
+        raise InvalidInput(errors_text(errors), field_errors=errors)
+    locked = lock_ticket(ticket)
+    check_allowed(locked, actor, "log_contact")
     now = timezone.now()
     message = Communication(
         ticket=locked,
@@ -88,8 +91,7 @@ def communication_log(
         public_review=public_review,
         created_at=now,
     )
-    message._history_user = actor
-    message.save()
+    save_audited(message, actor=actor)
     fields = list(clocks.SLA_FIELDS)
     if direction == Direction.OUTBOUND:
         if locked.first_response_at is None:
@@ -97,7 +99,7 @@ def communication_log(
             fields.append("first_response_at")
         clocks.first_response_given(locked, now)
         clocks.customer_updated(locked, now)
-    _save(locked, actor, f"contact: {direction} {channel}", fields)
+    save_ticket(locked, actor, f"contact: {direction} {channel}", fields)
     if direction == Direction.INBOUND and not locked.is_active:
         # A reply after resolution: the owner decides whether to reopen (no automatic rules).
         notifications.notify(
@@ -110,8 +112,6 @@ def communication_log(
     elif direction == Direction.INBOUND:
         if locked.state == TicketState.WAITING_ON_CUSTOMER:
             # 003: a customer reply resumes the paused clock automatically.
-            locked = _run(locked, actor, "resume", "customer replied")
-        rules.rule_frustrated_customer(locked, message)
-        locked.refresh_from_db()
-        rules.rule_customer_wrote_three_times(locked)
+            locked = run_action(locked, actor, "resume", "customer replied")
+        after_customer_message(locked, message)
     return message

@@ -6,13 +6,14 @@ from django_fsm import can_proceed
 
 from contacts.models import ChannelKind
 from contacts.routing import email_of, route
+from core.actors import Actor
 from core.choices import Priority
 from core.errors import InvalidInput, TransitionRefused
 from outbox.services import outbox_enqueue
 
 from .. import notifications
 from ..models import DepartmentRequest, DepartmentRequestState, Ticket, TicketState
-from .tickets import _check, _lock, _required, _run, _save_record
+from .base import check_allowed, errors_text, lock_ticket, required, run_action, save_record
 
 
 def _lock_request(request: DepartmentRequest) -> DepartmentRequest:
@@ -23,18 +24,18 @@ def _lock_request(request: DepartmentRequest) -> DepartmentRequest:
     )
 
 
-def _resume_when_nothing_pending(ticket: Ticket, actor, why: str) -> Ticket:
+def _resume_when_nothing_pending(ticket: Ticket, actor: Actor, why: str) -> Ticket:
     """Back to its owner once no request to a department is pending (whoever recorded it)."""
-    ticket = _lock(ticket)
+    ticket = lock_ticket(ticket)
     pending = ticket.department_requests.filter(
         state__in=[DepartmentRequestState.OPEN, DepartmentRequestState.ACKNOWLEDGED]
     ).exists()
     if ticket.state == TicketState.WAITING_ON_DEPARTMENT and not pending:
-        ticket = _run(ticket, actor, "resume", why, on_behalf=True)
+        ticket = run_action(ticket, actor, "resume", why, on_behalf=True)
     return ticket
 
 
-def _move(request: DepartmentRequest, method: str, actor, reason: str, **changes) -> None:
+def _move(request: DepartmentRequest, method: str, actor: Actor, reason: str, **changes) -> None:
     transition = getattr(request, method)
     if not can_proceed(transition):
         raise TransitionRefused(
@@ -44,14 +45,14 @@ def _move(request: DepartmentRequest, method: str, actor, reason: str, **changes
     transition()
     for field, value in changes.items():
         setattr(request, field, value)
-    _save_record(request, actor, f"{method}: {reason}" if reason else method)
+    save_record(request, actor, f"{method}: {reason}" if reason else method)
 
 
 @transaction.atomic
 def department_request_open(
     *,
     ticket: Ticket,
-    actor,
+    actor: Actor,
     needed: str,
     customer_impact: str,
     findings: str,
@@ -71,9 +72,9 @@ def department_request_open(
         if not (value or "").strip()
     }
     if errors:
-        raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
-    locked = _lock(ticket)
-    _check(locked, actor, "request_department")
+        raise InvalidInput(errors_text(errors), field_errors=errors)
+    locked = lock_ticket(ticket)
+    check_allowed(locked, actor, "request_department")
     department = department or locked.category.route_to
     now = timezone.now()
     way = route(
@@ -82,6 +83,8 @@ def department_request_open(
         critical=locked.priority == Priority.CRITICAL,
         enterprise=locked.customer.is_enterprise,
     )
+    recipient: str | None
+    kind: str
     if way.on_call:
         recipient, kind = way.on_call.person.email, ChannelKind.EMAIL
         used = f"on call: {way.on_call.person} ({recipient})"
@@ -102,7 +105,7 @@ def department_request_open(
         channel_used=f"{used} · {way.reason}"[:300],
         requested_by=actor,
     )
-    _save_record(request, actor, f"open: to {department}")
+    save_record(request, actor, f"open: to {department}")
     outbox_enqueue(
         event_key=f"department-request:{request.pk}:open",
         recipient=recipient,
@@ -115,13 +118,13 @@ def department_request_open(
         ),
     )
     if locked.state == TicketState.OPEN:
-        _run(locked, actor, "wait_on_department", f"asked {department}")
+        run_action(locked, actor, "wait_on_department", f"asked {department}")
     return request
 
 
 @transaction.atomic
 def department_request_acknowledge(
-    *, request: DepartmentRequest, actor, external_reference: str = ""
+    *, request: DepartmentRequest, actor: Actor, external_reference: str = ""
 ) -> DepartmentRequest:
     request = _lock_request(request)
     _move(
@@ -137,10 +140,10 @@ def department_request_acknowledge(
 
 @transaction.atomic
 def department_request_answer(
-    *, request: DepartmentRequest, actor, answer: str
+    *, request: DepartmentRequest, actor: Actor, answer: str
 ) -> DepartmentRequest:
     """The department answered: record it and bring the ticket back to its owner."""
-    answer = _required(answer, "The department's answer")
+    answer = required(answer, "The department's answer")
     request = _lock_request(request)
     _move(request, "record_answer", actor, "", answer=answer, answered_at=timezone.now())
     ticket = _resume_when_nothing_pending(request.ticket, actor, f"{request.department} answered")
@@ -155,7 +158,7 @@ def department_request_answer(
 
 
 @transaction.atomic
-def department_request_close(*, request: DepartmentRequest, actor) -> DepartmentRequest:
+def department_request_close(*, request: DepartmentRequest, actor: Actor) -> DepartmentRequest:
     request = _lock_request(request)
     _move(request, "close", actor, "", closed_at=timezone.now())
     return request
@@ -163,9 +166,9 @@ def department_request_close(*, request: DepartmentRequest, actor) -> Department
 
 @transaction.atomic
 def department_request_cancel(
-    *, request: DepartmentRequest, actor, reason: str
+    *, request: DepartmentRequest, actor: Actor, reason: str
 ) -> DepartmentRequest:
-    reason = _required(reason, "The reason for cancelling")
+    reason = required(reason, "The reason for cancelling")
     request = _lock_request(request)
     _move(request, "cancel", actor, reason, closed_at=timezone.now())
     _resume_when_nothing_pending(

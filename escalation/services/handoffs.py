@@ -1,13 +1,18 @@
-"""Tier hand-offs: request (with a complete hand-off), accept, return (001, 003, 000 §4.1)."""
+"""Tier hand-offs: request (with a complete hand-off), accept, return (001, 003, 000 §4.1),
+and the stays at a tier that hand-offs begin and end (time at tier, for the metrics).
+"""
+
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.actors import Actor
 from core.choices import Priority, Tier
 from core.errors import InvalidInput, PermissionRefused
 from verification.services import missing_verification, valid_verification
 
-from .. import notifications
+from .. import notifications, rules
 from ..models import (
     AUTOMATIC_TRIGGERS,
     Escalation,
@@ -18,7 +23,8 @@ from ..models import (
     Ticket,
     Trigger,
 )
-from .tickets import _check, _lock, _required, _run, _save_record, stay_end, stay_resume
+from .alerts import alert_repeat_escalations
+from .base import check_allowed, errors_text, lock_ticket, required, run_action, save_record
 
 # Hand-off items every escalation must carry (001 "Internal Escalation Handoff").
 REQUIRED_TEXT = {
@@ -72,15 +78,43 @@ def verification_summary(customer, level: str) -> str:
     )
 
 
-def _summary(errors: dict[str, list[str]]) -> str:
-    return "The hand-off is incomplete. " + " ".join(m for ms in errors.values() for m in ms)
+def stay_end(ticket: Ticket, actor: Actor, at: datetime, how: str, why: str) -> None:
+    """The ticket leaves its tier (a new hand-off, or resolved): end the stay it began
+    when the hand-off to that tier was accepted. Caller holds the ticket's lock."""
+    stay = (
+        Escalation.objects.select_for_update()
+        .filter(ticket=ticket, state=EscalationState.ACCEPTED, to_tier=ticket.tier)
+        .filter(left_at__isnull=True)
+        .order_by("-accepted_at", "-pk")
+        .first()
+    )
+    if stay is not None:
+        since = stay.resumed_at or stay.accepted_at
+        earlier = stay.time_at_tier if stay.resumed_at else timedelta(0)
+        stay.time_at_tier = (earlier or timedelta(0)) + (at - since)
+        stay.left_at, stay.left_by, stay.resumed_at = at, how, None
+        save_record(stay, actor, why)
+
+
+def stay_resume(ticket: Ticket, actor: Actor, why: str) -> None:
+    """Back at a tier it had left (reopened, or a hand-off above was returned). The time
+    already spent there stays counted; the new stretch is added when it leaves again."""
+    stay = (
+        Escalation.objects.select_for_update()
+        .filter(ticket=ticket, state=EscalationState.ACCEPTED, to_tier=ticket.tier)
+        .order_by("-accepted_at", "-pk")
+        .first()
+    )
+    if stay is not None and stay.left_at is not None:
+        stay.left_at, stay.left_by, stay.resumed_at = None, "", timezone.now()
+        save_record(stay, actor, why)
 
 
 @transaction.atomic
 def ticket_escalate(
     *,
     ticket: Ticket,
-    actor,
+    actor: Actor,
     to_tier: int,
     reason: str,
     handoff: dict | None = None,
@@ -96,9 +130,9 @@ def ticket_escalate(
     one, and nothing is saved. Automatic rules hand off what the ticket knows. The
     receiving tier (and an enterprise/VIP customer's CSM) is told after commit.
     """
-    reason = _required(reason, "The reason for escalating")
-    locked = _lock(ticket)
-    _check(locked, actor, "escalate")
+    reason = required(reason, "The reason for escalating")
+    locked = lock_ticket(ticket)
+    check_allowed(locked, actor, "escalate")
     missing = missing_verification(locked.customer, locked.category.verification_level)
     if missing:  # 003: "Verify identity first" before escalating sensitive categories
         raise InvalidInput(missing, field_errors={"verification": [missing]})
@@ -124,7 +158,9 @@ def ticket_escalate(
     else:
         errors = handoff_errors(locked, handoff)
         if errors:
-            raise InvalidInput(_summary(errors), field_errors=errors)
+            raise InvalidInput(
+                "The hand-off is incomplete. " + errors_text(errors), field_errors=errors
+            )
     escalation = Escalation(
         ticket=locked,
         from_tier=locked.tier,
@@ -137,7 +173,7 @@ def ticket_escalate(
         requested_by=actor,
         **handoff,
     )
-    _save_record(escalation, actor, f"request: {Trigger(trigger).label}")
+    save_record(escalation, actor, f"request: {Trigger(trigger).label}")
     now = escalation.requested_at
     stay_end(
         locked,
@@ -151,9 +187,11 @@ def ticket_escalate(
         first = {
             "first_escalated_at": now,
             "escalated_after": now - locked.created_at,
-            "repeat_escalation": _is_repeat(locked, now),
+            "repeat_escalation": rules.is_repeat_escalation(
+                customer_id=locked.customer_id, ticket_id=locked.pk, at=now
+            ),
         }
-    escalated = _run(
+    escalated = run_action(
         locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier, **first
     )
     notifications.notify(
@@ -163,28 +201,11 @@ def ticket_escalate(
         f"escalated to {Tier(to_tier).label}",
         notifications.handoff_text(escalation, actor),
     )
-    from .. import rules
-
-    rules.rule_repeat_escalations(escalated)
+    alert_repeat_escalations(escalated)
     return escalated
 
 
-def _is_repeat(ticket: Ticket, at) -> bool:
-    """Another ticket of this customer was escalated in the 30 days before (003); VIP
-    auto-escalations do not count, as in the repeat-escalation rule."""
-    from ..rules import REPEAT_WINDOW
-
-    return (
-        Escalation.objects.filter(
-            ticket__customer_id=ticket.customer_id, requested_at__gte=at - REPEAT_WINDOW
-        )
-        .exclude(ticket=ticket)
-        .exclude(trigger=Trigger.AUTO_VIP)
-        .exists()
-    )
-
-
-def _pending(ticket: Ticket, actor) -> Escalation:
+def _pending(ticket: Ticket, actor: Actor) -> Escalation:
     escalation = (
         Escalation.objects.select_for_update()
         .filter(ticket=ticket, state=EscalationState.REQUESTED)
@@ -201,32 +222,32 @@ def _pending(ticket: Ticket, actor) -> Escalation:
 
 
 @transaction.atomic
-def ticket_accept_escalation(*, ticket: Ticket, actor, reason: str = "") -> Ticket:
+def ticket_accept_escalation(*, ticket: Ticket, actor: Actor, reason: str = "") -> Ticket:
     """The receiving tier acknowledges the hand-off; the acceptor becomes the owner."""
-    locked = _lock(ticket)
-    _check(locked, actor, "accept_escalation")
+    locked = lock_ticket(ticket)
+    check_allowed(locked, actor, "accept_escalation")
     escalation = _pending(locked, actor)
     escalation.accept()
     escalation.accepted_by, escalation.accepted_at = actor, timezone.now()
-    _save_record(escalation, actor, "accept" + (f": {reason}" if reason else ""))
-    return _run(locked, actor, "accept_escalation", reason, owner=actor)
+    save_record(escalation, actor, "accept" + (f": {reason}" if reason else ""))
+    return run_action(locked, actor, "accept_escalation", reason, owner=actor)
 
 
 @transaction.atomic
-def ticket_return_escalation(*, ticket: Ticket, actor, reason: str) -> Ticket:
+def ticket_return_escalation(*, ticket: Ticket, actor: Actor, reason: str) -> Ticket:
     """Refuse an incomplete hand-off: back to the previous owner and tier, with a reason.
 
     Counts as "could have been resolved at the first level" (003 Post-Escalation).
     """
-    reason = _required(reason, "The reason for returning it")
-    locked = _lock(ticket)
-    _check(locked, actor, "return_escalation")
+    reason = required(reason, "The reason for returning it")
+    locked = lock_ticket(ticket)
+    check_allowed(locked, actor, "return_escalation")
     escalation = _pending(locked, actor)
     escalation.send_back()
     escalation.returned_by, escalation.returned_at = actor, timezone.now()
     escalation.return_reason = reason
-    _save_record(escalation, actor, f"return: {reason}")
-    returned = _run(
+    save_record(escalation, actor, f"return: {reason}")
+    returned = run_action(
         locked,
         actor,
         "return_escalation",

@@ -5,7 +5,9 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from contacts.routing import chats_for, email_for
+from core.actors import Actor
 from core.errors import InvalidInput, PermissionRefused, TransitionRefused
+from core.history import save_audited
 from outbox.models import OutboxMessage
 from outbox.services import Outgoing, outbox_enqueue_many
 
@@ -17,6 +19,7 @@ from ..models import (
     render_template,
     template_placeholders,
 )
+from .base import errors_text, save_ticket
 from .communications import communication_log
 
 DECLARE = "escalation.add_majorincident"
@@ -38,16 +41,9 @@ def message_problem(text: str) -> str | None:
     return None
 
 
-def _save(incident: MajorIncident, actor, reason: str) -> None:
-    incident._history_user = actor
-    incident._change_reason = reason[:2000]
-    incident.save()
-    del incident._change_reason
-
-
 @transaction.atomic
 def incident_declare(
-    *, actor, title: str, affected_service: str, holding_message: str
+    *, actor: Actor, title: str, affected_service: str, holding_message: str
 ) -> MajorIncident:
     """A lead declares an incident; the incidents team is alerted by mail and chat."""
     if not actor.has_perm(DECLARE):
@@ -66,9 +62,9 @@ def incident_declare(
     if problem:
         errors["holding_message"] = [problem]
     if errors:
-        raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
+        raise InvalidInput(errors_text(errors), field_errors=errors)
     incident = MajorIncident(declared_by=actor, **{k: v.strip() for k, v in fields.items()})
-    _save(incident, actor, "declare")
+    save_audited(incident, actor=actor, reason="declare")
     recipients = [email_for("incidents"), *chats_for("incidents")]
     outbox_enqueue_many(
         Outgoing(
@@ -85,7 +81,7 @@ def incident_declare(
 
 
 @transaction.atomic
-def incident_link_tickets(*, incident: MajorIncident, actor, tickets) -> int:
+def incident_link_tickets(*, incident: MajorIncident, actor: Actor, tickets) -> int:
     """Link tickets; each newly linked customer gets the holding message once (on the
     ticket's timeline too). Returns how many tickets were linked.
     """
@@ -109,10 +105,7 @@ def incident_link_tickets(*, incident: MajorIncident, actor, tickets) -> int:
         .select_related("customer")
     ):
         ticket.incident = incident
-        ticket._history_user = actor
-        ticket._change_reason = f"incident: linked to #{incident.pk}"
-        ticket.save(update_fields=["incident", "updated_at"])
-        del ticket._change_reason
+        save_ticket(ticket, actor, f"incident: linked to #{incident.pk}", ["incident"])
         linked += 1
         if ticket.customer_id not in told:
             told.add(ticket.customer_id)
@@ -138,7 +131,7 @@ def incident_link_tickets(*, incident: MajorIncident, actor, tickets) -> int:
 
 @transaction.atomic
 def incident_advance(
-    *, incident: MajorIncident, actor, step: str, message: str = ""
+    *, incident: MajorIncident, actor: Actor, step: str, message: str = ""
 ) -> MajorIncident:
     """Move to identified or monitoring; resolving tells every linked customer once."""
     if not actor.has_perm(RUN):
@@ -158,7 +151,7 @@ def incident_advance(
     transition()
     if step == "resolve":
         incident.resolved_at, incident.resolution_message = timezone.now(), message.strip()
-    _save(incident, actor, step)
+    save_audited(incident, actor=actor, reason=step)
     if step == "resolve":
         customers = {
             t.customer_id: t
