@@ -157,10 +157,10 @@ def on_user_saved(sender, instance, created, raw=False, **kwargs) -> None:
                     kind=AccessKind.PERMISSION_CHANGE, detail=detail, ip_address=ip, **common
                 )
             )
-    detail = _password_change(before["password"], instance)
-    if detail:
+    password = _password_change(before["password"], instance)
+    if password:
         events.append(
-            AccessEvent(kind=AccessKind.ACCOUNT_CHANGE, detail=detail, ip_address=ip, **common)
+            AccessEvent(kind=AccessKind.ACCOUNT_CHANGE, detail=password, ip_address=ip, **common)
         )
     AccessEvent.objects.bulk_create(events)
 

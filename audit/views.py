@@ -6,6 +6,7 @@ history), so login, CSRF and the admin's look come from there.
 
 import csv
 from itertools import chain
+from typing import Any
 
 from django.apps import apps
 from django.contrib import messages
@@ -85,18 +86,19 @@ class _Links:
 
     def attach(self, entries: list[Entry]) -> list[Entry]:
         for entry in entries:
-            entry.url = self.object_url(entry)
-            entry.trail_url = (
+            linked: Any = entry  # the page's links ride along on the entry for the template
+            linked.url = self.object_url(entry)
+            linked.trail_url = (
                 reverse(f"{self.admin_site.name}:audit_trail")
                 + "?"
-                + urlencode({"model": entry.object_type, "object_id": entry.object_id})
+                + urlencode({"model": entry.object_type or "", "object_id": entry.object_id})
                 if self.trail and entry.object_id
                 else None
             )
         return entries
 
     def object_url(self, entry: Entry) -> str | None:
-        if not entry.object_id or entry.kind == "deleted":
+        if not entry.object_id or not entry.object_type or entry.kind == "deleted":
             return None
         model = apps.get_model(entry.object_type)
         if model not in self.allowed:

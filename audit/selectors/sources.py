@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -34,7 +35,7 @@ class Source:
 
     label: str
     model: type[models.Model]
-    history: type[models.Model]
+    history: Any  # simple_history's generated model: its manager and fields are dynamic
 
     @property
     def pk_name(self) -> str:
@@ -72,7 +73,9 @@ def history_sources() -> dict[str, Source]:
 
 def model_choices() -> list[tuple[str, str]]:
     """(label, verbose name) of every type of record in the trail, for the filter."""
-    choices = [(s.label, capfirst(s.model._meta.verbose_name)) for s in history_sources().values()]
+    choices = [
+        (s.label, str(capfirst(s.model._meta.verbose_name))) for s in history_sources().values()
+    ]
     choices += [(label, name) for label, (_, name) in ACCESS_OBJECTS.items()]
     return sorted(choices, key=lambda c: (c[1].lower(), c[0]))
 
