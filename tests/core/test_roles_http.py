@@ -128,3 +128,39 @@ def test_directory_admin_logs_in_to_the_admin(client_as, directory_admin):
 def test_anonymous_is_sent_to_login(client):
     response = client.get(TICKETS)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_approval_queue_does_a_fixed_number_of_queries(
+    client_as, lead, agent, django_assert_max_num_queries
+):
+    # Belongs with the verification admin's tests (tests/verification/), owned elsewhere.
+    from tests.factories import CustomerFactory
+    from verification import services as verify
+    from verification.models import SensitiveAction
+
+    def awaiting():
+        request = verify.verification_start(
+            subject=CustomerFactory(),
+            actor=agent,
+            action=SensitiveAction.objects.get(code="data-deletion"),
+        )
+        for kind, method in [
+            ("email_control", "code_sent"),
+            ("payment_last4", "logged_in"),
+            ("photo_id", "id_on_video"),
+        ]:
+            verify.verification_record_factor(
+                request=request, actor=agent, kind=kind, matched=True, method=method
+            )
+
+    url = reverse("admin:verification_approvalqueue_changelist")
+    client = client_as(lead)
+    awaiting()
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for _ in range(8):
+        awaiting()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.context["cl"].result_count == 9

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from contacts.models import Department
@@ -95,7 +96,14 @@ def test_cancelling_needs_a_reason_and_resumes_the_ticket(make_ticket, agent):
     with pytest.raises(InvalidInput):
         services.department_request_cancel(request=request, actor=agent, reason="")
     services.department_request_cancel(request=request, actor=agent, reason="Solved by L1")
-    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.OPEN
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.OPEN
+    assert DepartmentRequest.objects.get().state == DepartmentRequestState.CANCELLED
+    row = ticket.history.latest()
+    assert (row.history_user, row.history_change_reason) == (
+        agent,
+        f"resume: request to {request.department} cancelled",
+    )
 
 
 def test_department_request_steps_in_the_admin(client_as, make_ticket, agent):
@@ -106,7 +114,23 @@ def test_department_request_steps_in_the_admin(client_as, make_ticket, agent):
     step = reverse("admin:escalation_departmentrequest_step", args=[request.pk, "answer"])
     assert step in page.content.decode()
     response = client.post(step, {"answer": ""})
-    assert response.status_code == 200  # the answer is required
+    assert response.context["form"].errors == {"answer": ["This field is required."]}
+    assert DepartmentRequest.objects.get().state == DepartmentRequestState.OPEN
     response = client.post(step, {"answer": "Done"})
     assert response.status_code == 302
-    assert DepartmentRequest.objects.get().state == DepartmentRequestState.ANSWERED
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [f"{request}: answer recorded."]
+    answered = DepartmentRequest.objects.get()
+    assert (answered.state, answered.answer) == (DepartmentRequestState.ANSWERED, "Done")
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.OPEN
+
+
+def test_a_department_answer_names_the_person_who_recorded_it(make_ticket, agent, lead):
+    ticket = make_ticket(state="open")
+    request = services.department_request_open(
+        ticket=ticket, actor=agent, needed="a", customer_impact="b", findings="c"
+    )
+    services.department_request_answer(request=request, actor=lead, answer="done")
+    ticket.refresh_from_db()
+    row = ticket.history.latest()
+    assert (ticket.state, row.history_user) == (TicketState.OPEN, lead)
+    assert row.history_change_reason == f"resume: {request.department} answered"

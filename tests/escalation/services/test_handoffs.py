@@ -7,7 +7,14 @@ from core.choices import Tier
 from core.errors import InvalidInput, PermissionRefused, TransitionRefused
 from escalation import services
 from escalation.models import Escalation, EscalationState, Ticket, TicketState, Trigger
-from tests.factories import escalate_form, full_handoff
+from sla.models import Clock
+from tests.factories import UserFactory, escalate_form, full_handoff
+
+
+def escalate(ticket, actor, to_tier=2):
+    return services.ticket_escalate(
+        ticket=ticket, actor=actor, to_tier=to_tier, reason="x", handoff=full_handoff(ticket)
+    )
 
 
 def test_001_an_incomplete_handoff_is_refused_naming_each_missing_item(make_ticket, agent):
@@ -112,8 +119,10 @@ def test_only_the_target_tier_returns_an_escalation(make_ticket, agent, agent2, 
     services.ticket_escalate(
         ticket=ticket, actor=agent, to_tier=2, reason="x", handoff=full_handoff(ticket)
     )
-    with pytest.raises(PermissionRefused):
+    with pytest.raises(PermissionRefused, match="only that tier"):
         services.ticket_return_escalation(ticket=ticket, actor=agent2, reason="no")
+    assert Escalation.objects.get().state == EscalationState.REQUESTED
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.ESCALATED
 
 
 def test_automatic_escalations_record_their_rule(make_ticket):
@@ -150,3 +159,51 @@ def test_the_admin_escalate_form_refuses_missing_items_field_by_field(
     response = client.post(url, escalate_form(ticket))
     assert response.status_code == 302
     assert Escalation.objects.get().to_tier == 2
+    ticket.refresh_from_db()
+    assert (ticket.state, ticket.tier) == (TicketState.ESCALATED, Tier.L2)
+
+
+def test_the_requester_cannot_accept_or_return_their_own_escalation(make_ticket, senior):
+    ticket = make_ticket(owner=senior, state="open")  # a senior working an L1 ticket
+    escalate(ticket, senior, to_tier=2)
+    lead = UserFactory(username="lead9", role="Lead")
+    with pytest.raises(PermissionRefused, match="You asked for this escalation"):
+        services.ticket_accept_escalation(ticket=ticket, actor=senior)
+    with pytest.raises(PermissionRefused, match="You asked for this escalation"):
+        services.ticket_return_escalation(ticket=ticket, actor=senior, reason="mine")
+    assert Escalation.objects.get().state == EscalationState.REQUESTED
+    ticket = services.ticket_accept_escalation(ticket=ticket, actor=lead)
+    assert (ticket.state, ticket.owner) == (TicketState.OPEN, lead)
+    assert Escalation.objects.get().accepted_by == lead
+
+
+def test_a_returned_escalation_restarts_time_at_tier_and_stops_acknowledgement(
+    make_ticket, agent, senior
+):
+    ticket = make_ticket(state="open")
+    escalate(ticket, agent)
+    services.ticket_return_escalation(ticket=ticket, actor=senior, reason="Use KB 12")
+    assert Clock.objects.get(subject_id=ticket.pk, kind="acknowledgement").stopped_at
+    assert Clock.objects.filter(
+        subject_id=ticket.pk, kind="tier", stopped_at__isnull=True, cycle=2
+    ).exists()
+
+
+def test_verification_details_come_from_the_verification_never_from_typing(make_ticket, agent):
+    from verification import services as verify
+    from verification.models import SensitiveAction
+
+    ticket = make_ticket(code="locked-out-2fa", state="open")
+    request = verify.verification_start(
+        subject=ticket.customer, actor=agent, action=SensitiveAction.objects.get(code="2fa-removal")
+    )
+    for kind in ("payment_last4", "creation_date"):
+        verify.verification_record_factor(
+            request=request, actor=agent, kind=kind, matched=True, method="asked_and_compared"
+        )
+    handoff = full_handoff(ticket)
+    handoff["required_info"]["verification_details"] = "card ends 4242"
+    escalate_with = dict(ticket=ticket, actor=agent, to_tier=2, reason="x", handoff=handoff)
+    services.ticket_escalate(**escalate_with)
+    details = Escalation.objects.get().required_info["verification_details"]
+    assert "4242" not in details and details.startswith(f"verification #{request.pk}")
