@@ -4,7 +4,7 @@ import pytest
 
 from core.errors import InvalidInput, PermissionRefused
 from escalation import services
-from escalation.models import RootCauseAnalysis, TicketState
+from escalation.models import RootCauseAnalysis, Ticket, TicketState
 from sla.models import Clock
 from tests.factories import full_handoff
 
@@ -29,8 +29,14 @@ def test_resolving_needs_the_customers_confirmation_or_a_recorded_attempt(make_t
     ticket = services.ticket_resolve(
         ticket=ticket, actor=agent, summary="Fixed", customer_confirmed=False
     )
+    ticket.refresh_from_db()
     assert ticket.state == TicketState.RESOLVED and ticket.customer_confirmed is False
-    assert ticket.history.latest().history_change_reason == "resolve: confirmation requested"
+    assert ticket.resolution_summary == "Fixed"
+    row = ticket.history.latest()
+    assert (row.history_user, row.history_change_reason) == (
+        agent,
+        "resolve: confirmation requested",
+    )
 
 
 def test_001_an_rca_is_documented_and_stops_its_48_hour_clock(escalated_and_resolved, senior):
@@ -74,6 +80,8 @@ def test_no_rca_for_a_ticket_that_never_left_l1(make_ticket, agent):
             preventive_actions="y",
             knowledge_base_updated=False,
         )
+    assert not RootCauseAnalysis.objects.exists()
+    assert not Clock.objects.filter(subject_id=ticket.pk, kind="rca").exists()
 
 
 def test_003_closing_an_escalated_ticket_records_the_outcome(escalated_and_resolved, senior):
@@ -81,13 +89,20 @@ def test_003_closing_an_escalated_ticket_records_the_outcome(escalated_and_resol
     with pytest.raises(InvalidInput) as refused:
         services.ticket_close(ticket=ticket, actor=senior)
     assert set(refused.value.field_errors) == {"resolved_by_specialist", "first_level_possible"}
-    ticket = services.ticket_close(
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.RESOLVED
+    services.ticket_close(
         ticket=ticket, actor=senior, resolved_by_specialist=True, first_level_possible=True
     )
-    assert ticket.state == TicketState.CLOSED
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.state == TicketState.CLOSED and ticket.closed_at is not None
     assert (ticket.resolved_by_specialist, ticket.first_level_possible) == (True, True)
+    assert ticket.history.latest().history_user == senior
 
 
 def test_a_level_one_ticket_closes_without_outcome_questions(make_ticket, agent):
     ticket = services.ticket_close(ticket=make_ticket(state="resolved"), actor=agent)
-    assert ticket.state == TicketState.CLOSED
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.state == TicketState.CLOSED and ticket.closed_at is not None
+    assert (ticket.resolved_by_specialist, ticket.first_level_possible) == (None, None)
+    row = ticket.history.latest()
+    assert (row.history_user, row.history_change_reason) == (agent, "close")

@@ -50,6 +50,7 @@ def test_retired_category_is_refused(agent, customer):
     retired.save()
     with pytest.raises(InvalidInput, match="retired"):
         services.ticket_create(actor=agent, customer=customer, category=retired, subject="x")
+    assert Ticket.objects.count() == 0
 
 
 def test_full_lifecycle_records_every_state_with_user_and_reason(make_ticket, agent, senior):
@@ -144,7 +145,11 @@ def test_only_the_owner_or_a_lead_works_a_ticket(make_ticket, agent2, lead):
     ticket = make_ticket(state="open")
     with pytest.raises(PermissionRefused, match="Only the owner"):
         services.ticket_wait_on_customer(ticket=ticket, actor=agent2, reason="x")
-    services.ticket_wait_on_customer(ticket=ticket, actor=lead, reason="x")
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.OPEN
+    ticket = services.ticket_wait_on_customer(ticket=ticket, actor=lead, reason="Need logs")
+    assert ticket.state == TicketState.WAITING_ON_CUSTOMER
+    row = ticket.history.latest()
+    assert (row.history_user, row.history_change_reason) == (lead, "wait_on_customer: Need logs")
 
 
 def test_escalation_is_accepted_only_by_the_target_tier(
@@ -166,8 +171,11 @@ def test_only_leads_cancel(make_ticket, agent, lead):
     ticket = make_ticket(state="open")
     with pytest.raises(PermissionRefused, match="may not do this: cancel ticket"):
         services.ticket_cancel(ticket=ticket, actor=agent, reason="dup")
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.OPEN
     ticket = services.ticket_cancel(ticket=ticket, actor=lead, reason="Duplicate of ESC-1")
-    assert ticket.state == TicketState.CANCELLED
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.CANCELLED
+    row = ticket.history.latest()
+    assert (row.history_user, row.history_change_reason) == (lead, "cancel: Duplicate of ESC-1")
     with pytest.raises(TransitionRefused):
         services.ticket_cancel(ticket=ticket, actor=lead, reason="again")
 
@@ -175,7 +183,11 @@ def test_only_leads_cancel(make_ticket, agent, lead):
 def test_reopen_clears_the_resolution_time(make_ticket, agent):
     ticket = make_ticket(state="resolved")
     ticket = services.ticket_reopen(ticket=ticket, actor=agent, reason="Customer says no")
+    ticket.refresh_from_db()
     assert ticket.state == TicketState.OPEN and ticket.resolved_at is None
+    assert ticket.resolved_after is None
+    row = ticket.history.latest()
+    assert (row.history_user, row.history_change_reason) == (agent, "reopen: Customer says no")
 
 
 def test_lead_reassigns_to_an_active_support_agent_only(make_ticket, lead, agent, senior):
@@ -185,8 +197,11 @@ def test_lead_reassigns_to_an_active_support_agent_only(make_ticket, lead, agent
         services.ticket_reassign(ticket=ticket, actor=lead, owner=outsider, reason="x")
     with pytest.raises(PermissionRefused, match="Only leads"):
         services.ticket_reassign(ticket=ticket, actor=agent, owner=senior, reason="x")
+    assert Ticket.objects.get(pk=ticket.pk).owner == agent
     ticket = services.ticket_reassign(ticket=ticket, actor=lead, owner=senior, reason="Holiday")
-    assert ticket.owner == senior
+    assert Ticket.objects.get(pk=ticket.pk).owner == senior
+    row = ticket.history.latest()
+    assert (row.history_user, row.history_change_reason) == (lead, "reassign: to senior1: Holiday")
 
 
 def test_csat_is_recorded_after_resolution_only_and_within_1_to_5(make_ticket, agent):
@@ -196,9 +211,13 @@ def test_csat_is_recorded_after_resolution_only_and_within_1_to_5(make_ticket, a
     ticket = services.ticket_resolve(
         ticket=ticket, actor=agent, summary="ok", customer_confirmed=True
     )
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput, match="CSAT is a score from 1 to 5"):
         services.ticket_record_csat(ticket=ticket, actor=agent, score=6)
-    assert services.ticket_record_csat(ticket=ticket, actor=agent, score=2).csat == 2
+    assert Ticket.objects.get(pk=ticket.pk).csat is None
+    services.ticket_record_csat(ticket=ticket, actor=agent, score=2)
+    assert Ticket.objects.get(pk=ticket.pk).csat == 2
+    row = ticket.history.latest()
+    assert (row.history_user, row.history_change_reason) == (agent, "record_csat: 2")
 
 
 def test_editing_records_which_fields_changed(make_ticket, agent):
@@ -208,7 +227,7 @@ def test_editing_records_which_fields_changed(make_ticket, agent):
     )
     latest = ticket.history.latest()
     assert latest.history_change_reason == "edit: subject"  # priority was already high
-    assert latest.subject == "Sync broken"
+    assert (latest.subject, latest.history_user) == ("Sync broken", agent)
 
 
 def test_editing_state_owner_or_tier_directly_is_refused(make_ticket, agent):
@@ -217,6 +236,8 @@ def test_editing_state_owner_or_tier_directly_is_refused(make_ticket, agent):
         services.ticket_update(
             ticket=ticket, actor=agent, changes={"state": "closed", "owner": agent}
         )
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.NEW
+    assert ticket.history.count() == 1
 
 
 def test_state_field_cannot_be_assigned_outside_a_transition(make_ticket):
