@@ -70,9 +70,12 @@ def test_search_finds_by_reference_email_and_external_reference(client_as, make_
 
 def test_agents_do_not_find_other_teams_tickets_but_leads_do(client_as, make_ticket, agent, lead):
     engineer = UserFactory(username="eng2", role="Technical specialist")
-    theirs = make_ticket(owner=engineer, customer=CustomerFactory(email="x@other.test"))
-    theirs.tier = 3
-    theirs.save(update_fields=["tier"])
+    theirs = make_ticket(
+        owner=engineer, customer=CustomerFactory(email="x@other.test"), state="open"
+    )
+    theirs = services.ticket_escalate(  # now L3's: no longer the L1 team's
+        ticket=theirs, actor=engineer, to_tier=3, reason="Code change", handoff=full_handoff(theirs)
+    )
     assert list(client_as(agent).get(SEARCH, {"q": "x@other"}).context["page"].object_list) == []
     assert list(client_as(lead).get(SEARCH, {"q": "x@other"}).context["page"].object_list) == [
         theirs
@@ -80,7 +83,8 @@ def test_agents_do_not_find_other_teams_tickets_but_leads_do(client_as, make_tic
 
 
 def test_the_desk_is_for_support_roles(client, client_as, auditor, directory_admin):
-    assert client.get(QUEUE).status_code == 302  # log in first
+    response = client.get(QUEUE)
+    assert response.status_code == 302 and "login" in response["Location"]  # log in first
     assert client_as(auditor).get(QUEUE).status_code == 403
     assert client_as(directory_admin).get(SEARCH).status_code == 403
 

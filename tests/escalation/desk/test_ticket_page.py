@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from escalation import services
 from escalation.models import Communication, Escalation, Ticket, TicketState
-from tests.factories import CustomerFactory, UserFactory, escalate_form
+from tests.factories import CustomerFactory, UserFactory, escalate_form, full_handoff
 
 
 def page_url(ticket):
@@ -14,6 +14,11 @@ def page_url(ticket):
 
 def act(ticket, action):
     return reverse("desk:ticket_action", args=[ticket.pk, action])
+
+
+def shown(response) -> list[str]:
+    """The messages the next page shows the user."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def test_the_ticket_page_shows_customer_guidance_route_and_actions(client_as, make_ticket, agent):
@@ -35,17 +40,20 @@ def test_agent_logs_a_contact_escalates_and_the_senior_accepts_from_the_queue(
         act(ticket, "log_contact"),
         {"direction": "outbound", "channel": "email", "body": "We are looking into it"},
     )
-    assert response.status_code == 302
+    assert response["Location"] == page_url(ticket)
+    assert shown(response) == [f"{ticket.reference} updated."]
     assert Communication.objects.get().body == "We are looking into it"
     refused = client.post(act(ticket, "escalate"), escalate_form(ticket, troubleshooting=""))
     assert "troubleshooting" in refused.context["form"].errors
     assert not Escalation.objects.exists()
-    assert client.post(act(ticket, "escalate"), escalate_form(ticket)).status_code == 302
+    response = client.post(act(ticket, "escalate"), escalate_form(ticket))
+    assert shown(response) == [f"{ticket.reference} escalated."]
+    assert Escalation.objects.get().requested_by == agent
     senior_client = client_as(senior)
     queue = senior_client.get(reverse("desk:queue"))
     assert [w["escalation"].ticket for w in queue.context["waiting"]] == [ticket]
     response = senior_client.post(act(ticket, "accept_escalation"), {"reason": ""})
-    assert response.status_code == 302
+    assert shown(response) == [f"{ticket.reference} accepted."]
     ticket.refresh_from_db()
     assert (ticket.state, ticket.owner) == (TicketState.OPEN, senior)
 
@@ -54,11 +62,14 @@ def test_an_agent_cannot_open_another_teams_ticket_by_guessing_its_url(
     client_as, make_ticket, agent
 ):
     engineer = UserFactory(username="eng3", role="Technical specialist")
-    theirs = make_ticket(owner=engineer)
-    Ticket.objects.filter(pk=theirs.pk).update(tier=3)
+    theirs = make_ticket(owner=engineer, state="open")
+    services.ticket_escalate(  # now L3's: no longer the L1 team's
+        ticket=theirs, actor=engineer, to_tier=3, reason="Code change", handoff=full_handoff(theirs)
+    )
     client = client_as(agent)
     assert client.get(page_url(theirs)).status_code == 404
     assert client.post(act(theirs, "resolve"), {"summary": "x"}).status_code == 404
+    assert Ticket.objects.get(pk=theirs.pk).state == TicketState.ESCALATED
 
 
 def test_an_agent_cannot_accept_an_escalation_for_another_tier(
@@ -69,8 +80,7 @@ def test_an_agent_cannot_accept_an_escalation_for_another_tier(
     response = client_as(senior).post(act(ticket, "accept_escalation"), {"reason": ""})
     assert response.status_code == 404  # an L3 escalation is not the L2 team's ticket
     agent_response = client_as(agent).post(act(ticket, "accept_escalation"), {"reason": ""})
-    messages = [str(m) for m in get_messages(agent_response.wsgi_request)]
-    assert "only that tier" in messages[-1]
+    assert "only that tier" in shown(agent_response)[-1]
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.ESCALATED
 
 
