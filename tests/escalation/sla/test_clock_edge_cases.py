@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from core.choices import Priority, Tier
 from escalation import services
+from escalation.models import TicketState
 from outbox.models import OutboxMessage
 from sla import services as sla
 from sla.models import BusinessCalendar, Clock, ClockKind, OpeningSpan, SlaPolicy, Timer
@@ -105,7 +106,7 @@ def test_delivery_history_names_the_system_actor(db):
     assert message.history.latest().history_user.username == "system"
 
 
-def test_a_misconfigured_calendar_gives_a_message_not_a_500(client_as, make_ticket, agent):
+def test_a_misconfigured_calendar_gives_a_message_not_a_500(client_as, make_ticket, agent, at):
     ticket = make_ticket()
     us = BusinessCalendar.objects.get(name="US business hours")
     OpeningSpan.objects.create(calendar=us, weekday=0, opens=time(17), closes=time(20))
@@ -114,7 +115,12 @@ def test_a_misconfigured_calendar_gives_a_message_not_a_500(client_as, make_tick
     response = client.post(url, {"reason": ""})
     assert response.status_code == 200
     assert "US business hours&#x27; is misconfigured" in response.content.decode()
-    assert client.get(reverse("contacts:directory")).status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.NEW  # nothing half-done
+    with at(ny(2026, 11, 24, 10)):  # a Tuesday morning: open, were the hours not broken
+        page = client.get(reverse("contacts:directory"), {"q": "billing"}).content.decode()
+    assert "billing@example.com" in page  # the directory still answers
+    assert "Closed" in page and "Open now" not in page  # until the hours are fixed
 
 
 def test_overlapping_or_missing_hours_are_refused_in_the_admin(client_as, lead):
@@ -186,3 +192,4 @@ def test_sla_policies_and_matrix_cells_cannot_be_deleted(client_as, lead):
         == 403
     )
     assert SlaPolicy.objects.filter(pk=policy.pk).exists()
+    assert EscalationMatrixRow.objects.filter(pk=cell.pk).exists()
