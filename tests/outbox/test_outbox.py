@@ -6,6 +6,7 @@ from smtplib import SMTPException
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
@@ -139,7 +140,10 @@ def test_lead_resends_a_message_from_the_admin(client_as, lead, django_capture_o
             {"action": "resend_selected", "_selected_action": [message.pk]},
         )
     assert response.status_code == 302
-    assert len(mail.outbox) == 2
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "1 message(s) queued for re-sending."
+    ]
+    assert [m.to for m in mail.outbox] == [["billing@example.com"], ["billing@example.com"]]
     resent = message.history.filter(history_change_reason="re-sent by a lead").get()
     assert resent.history_user == lead
 
@@ -151,3 +155,5 @@ def test_agent_cannot_resend(agent):
 
     with pytest.raises(PermissionRefused):
         services.outbox_resend(message=message, actor=agent)
+    assert len(mail.outbox) == 1  # the first delivery only
+    assert not message.history.filter(history_change_reason="re-sent by a lead").exists()
