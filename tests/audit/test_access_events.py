@@ -77,8 +77,13 @@ def test_a_broken_audit_table_never_stops_anyone_signing_in(client, agent, monke
 
     monkeypatch.setattr(AccessEvent.objects, "create", explode)
     assert client.post(LOGIN, {"username": "agent1", "password": "pw"}).status_code == 302
-    assert client.get(reverse("admin:index")).status_code == 200
-    assert client.post(LOGIN, {"username": "agent1", "password": "x"}).status_code == 200
+    assert client.session["_auth_user_id"] == str(agent.pk)
+    index = client.get(reverse("admin:index"))
+    assert index.context["user"] == agent and "<strong>agent1</strong>" in index.content.decode()
+    client.post(reverse("admin:logout"))
+    refused = client.post(LOGIN, {"username": "agent1", "password": "x"})
+    assert "Please enter the correct username and password" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
 
 
 def test_group_membership_changes_in_the_admin_name_the_operator(client_as, operator, agent):
