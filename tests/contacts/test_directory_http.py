@@ -98,8 +98,11 @@ def test_agents_and_leads_read_but_do_not_edit_the_directory(client_as, agent, l
     url = reverse("admin:contacts_department_change", args=[billing.pk])
     for user in (agent, lead):
         client = client_as(user)
-        assert client.get(reverse("admin:contacts_department_changelist")).status_code == 200
+        listing = client.get(reverse("admin:contacts_department_changelist"))
+        assert billing in listing.context["cl"].result_list
+        assert billing.handles in client.get(url).content.decode()
         assert client.post(url, department_form(billing, handles="x")).status_code == 403
+    assert Department.objects.get(pk=billing.pk).handles == billing.handles
 
 
 def test_directory_page_search_shows_open_state_and_who_is_on_call(client_as, agent):
