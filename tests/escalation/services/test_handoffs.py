@@ -92,8 +92,11 @@ def test_accepting_twice_is_refused(make_ticket, agent, senior):
         ticket=ticket, actor=agent, to_tier=2, reason="x", handoff=full_handoff(ticket)
     )
     services.ticket_accept_escalation(ticket=ticket, actor=senior)
+    before = ticket.history.count()
     with pytest.raises(TransitionRefused, match="cannot be accepted now"):
         services.ticket_accept_escalation(ticket=ticket, actor=senior)
+    assert ticket.history.count() == before
+    assert Escalation.objects.get().accepted_by == senior
 
 
 def test_003_returning_sends_it_back_to_the_previous_owner_and_counts_it(

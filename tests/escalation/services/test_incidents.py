@@ -33,8 +33,9 @@ def test_declaring_alerts_the_incidents_team_by_mail_and_chat(incident):
 
 
 def test_only_leads_declare(agent):
-    with pytest.raises(PermissionRefused):
+    with pytest.raises(PermissionRefused, match="Only leads declare major incidents"):
         services.incident_declare(actor=agent, title="x", affected_service="y", holding_message="z")
+    assert not MajorIncident.objects.exists() and not OutboxMessage.objects.exists()
 
 
 def test_a_holding_message_with_other_placeholders_is_refused(lead):

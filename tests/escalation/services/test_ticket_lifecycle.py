@@ -162,7 +162,9 @@ def test_escalation_is_accepted_only_by_the_target_tier(
     for wrong in (agent2, engineer):
         with pytest.raises(PermissionRefused, match="only that tier"):
             services.ticket_accept_escalation(ticket=ticket, actor=wrong)
-    services.ticket_accept_escalation(ticket=ticket, actor=senior)
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.ESCALATED
+    ticket = services.ticket_accept_escalation(ticket=ticket, actor=senior)
+    assert (ticket.state, ticket.owner) == (TicketState.OPEN, senior)
     with pytest.raises(TransitionRefused, match="is open: it cannot be accepted"):
         services.ticket_accept_escalation(ticket=ticket, actor=senior)
 

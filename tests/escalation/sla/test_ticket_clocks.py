@@ -183,8 +183,10 @@ def test_editing_a_policy_never_rewrites_a_running_ticket_until_a_lead_reapplies
 def test_agents_cannot_reapply_policies(make_ticket, agent):
     from core.errors import PermissionRefused
 
+    ticket = make_ticket()
     with pytest.raises(PermissionRefused, match="Only leads"):
-        services.ticket_reapply_sla(ticket=make_ticket(), actor=agent)
+        services.ticket_reapply_sla(ticket=ticket, actor=agent)
+    assert ticket.history.count() == 1  # the creation only: nothing re-targeted
 
 
 def test_warning_stages_fire_exactly_at_each_threshold(make_ticket, lead, at, sweep_at):
