@@ -5,8 +5,10 @@ Pure reads over prefetched rows: callers that show many departments prefetch
 `on_call_now_by_department`, so a directory page costs a fixed number of queries.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from core.errors import CalendarMisconfigured
 from sla.businesstime import is_open as schedule_is_open
@@ -28,8 +30,6 @@ class Route:
 
 def _local(instant: datetime, department: Department) -> datetime:
     """An instant in the department's own time zone (its calendar's), for people to read."""
-    from zoneinfo import ZoneInfo
-
     return instant.astimezone(ZoneInfo(department.calendar.time_zone))
 
 
@@ -44,7 +44,9 @@ def open_status(department: Department, at: datetime) -> tuple[bool, datetime | 
     return schedule_is_open(at, schedule), next_opening(at, schedule)
 
 
-def on_call_now_by_department(at: datetime, departments=None) -> dict[int, OnCallShift]:
+def on_call_now_by_department(
+    at: datetime, departments: Iterable[Department] | None = None
+) -> dict[int, OnCallShift]:
     """Who is on call at `at`, per department, in one query; an override beats the rotation."""
     shifts = OnCallShift.objects.filter(starts_at__lte=at, ends_at__gt=at).select_related("person")
     if departments is not None:
@@ -59,7 +61,9 @@ def on_call_now(department: Department, at: datetime) -> OnCallShift | None:
     return on_call_now_by_department(at, [department]).get(department.pk)
 
 
-def usable_channels(department: Department, *, critical: bool, enterprise: bool):
+def usable_channels(
+    department: Department, *, critical: bool, enterprise: bool
+) -> list[ContactChannel]:
     allowed = {Restriction.NONE}
     if critical:
         allowed.add(Restriction.CRITICAL)

@@ -1,6 +1,7 @@
 """The agents' read-only directory page (/desk/directory/)."""
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -10,7 +11,7 @@ from .selectors import departments_for_directory
 
 @login_required
 @permission_required("contacts.view_department", raise_exception=True)
-def directory(request):
+def directory(request: HttpRequest) -> HttpResponse:
     """Whom to contact by issue type or name: channels, open now or when, who is on call."""
     now = timezone.now()
     query = request.GET.get("q", "")[:100]

@@ -6,7 +6,7 @@ another app registers for its kind (sla.registry).
 """
 
 import zoneinfo
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -15,9 +15,10 @@ from django.db import models
 from django.utils import timezone
 
 from core.choices import Priority, Tier
+from core.errors import CalendarMisconfigured
 from core.history import AuditedHistory
 
-from .businesstime import Schedule
+from .businesstime import Schedule, add_business_time
 
 
 class Weekday(models.IntegerChoices):
@@ -65,8 +66,6 @@ class BusinessCalendar(models.Model):
         Raises CalendarMisconfigured (a user-facing refusal, never a 500) when rows
         written outside the admin's checks overlap or never open.
         """
-        from core.errors import CalendarMisconfigured
-
         tz = zoneinfo.ZoneInfo(self.time_zone)
         if self.always_open:
             return Schedule.around_the_clock(tz)
@@ -307,10 +306,8 @@ class Clock(models.Model):
     def is_paused(self) -> bool:
         return self.paused_since is not None and self.stopped_at is None
 
-    def warning_times(self) -> list[tuple[int, "timezone.datetime"]]:
+    def warning_times(self) -> list[tuple[int, datetime]]:
         """(percent, instant) for every warning stage, exact to the minute of business time."""
-        from .businesstime import add_business_time
-
         schedule = self.calendar.schedule()
         return [
             (

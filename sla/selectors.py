@@ -6,7 +6,7 @@ from django.db import models
 from .models import Clock
 
 
-def clocks_for(subject: models.Model):
+def clocks_for(subject: models.Model) -> models.QuerySet[Clock]:
     """Every clock of a subject, oldest first, with its calendar."""
     return Clock.objects.filter(
         subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk

@@ -4,19 +4,22 @@ Each locks the request, runs the FSM transition, records who and why in the hist
 and sends notifications through the outbox only after commit.
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
+from django_fsm import can_proceed, has_transition_perm
 
-from contacts.routing import email_for
-from core.actors import system_user
+from core.actors import Actor, system_user
 from core.choices import RiskLevel
-from core.errors import ConcurrentChange, InvalidInput, PermissionRefused, TransitionRefused
+from core.errors import InvalidInput, PermissionRefused, TransitionRefused
+from core.history import save_audited
 from outbox.services import outbox_enqueue
 from sla import services as sla
 
+from .alerts import department_address
 from .models import (
     RISK_ORDER,
     USABLE_STATES,
@@ -32,6 +35,7 @@ from .rules import RULES, is_satisfied
 from .signals import verification_decided
 
 EXPIRE_TIMER = "verification.expire"
+CHANGED_MEANWHILE = "This verification changed meanwhile; reload and try again."
 
 
 def _lock(request: VerificationRequest) -> VerificationRequest:
@@ -40,29 +44,23 @@ def _lock(request: VerificationRequest) -> VerificationRequest:
     )
 
 
-def _save(request: VerificationRequest, actor, reason: str, fields: list[str]) -> None:
-    request._history_user = actor
-    request._change_reason = reason
-    try:
-        request.save(update_fields=fields)
-    except ConcurrentTransition as exc:
-        raise ConcurrentChange(
-            "This verification changed meanwhile; reload and try again."
-        ) from exc
-    finally:
-        del request._change_reason
+def _save_transition(request: VerificationRequest, actor: Actor, reason: str) -> None:
+    """Save the state a transition set; a writer that moved the request first is refused."""
+    save_audited(
+        request, actor=actor, reason=reason, update_fields=["state"], conflict=CHANGED_MEANWHILE
+    )
 
 
 def _alert(department_code: str, event: str, subject: str, body: str) -> None:
-    address = email_for(department_code)
+    address = department_address(department_code)
     if address:
         outbox_enqueue(event_key=event, recipient=address, subject=subject, body=body)
 
 
-def _expire_if_due(request: VerificationRequest, now) -> bool:
+def _expire_if_due(request: VerificationRequest, now: datetime) -> bool:
     if now >= request.expires_at and can_proceed(request.expire):
         request.expire()
-        _save(request, system_user(), "expire: validity window ended", ["state"])
+        _save_transition(request, system_user(), "expire: validity window ended")
         verification_decided.send(VerificationRequest, request=request, actor=None)
         return True
     return False
@@ -70,7 +68,7 @@ def _expire_if_due(request: VerificationRequest, now) -> bool:
 
 @transaction.atomic
 def verification_start(
-    *, subject: models.Model, action: SensitiveAction, actor, ticket_id: int | None = None
+    *, subject: models.Model, action: SensitiveAction, actor: Actor, ticket_id: int | None = None
 ) -> VerificationRequest:
     """Open a request for `subject` (a customer) before `action`; it expires after the window."""
     if not actor.has_perm("verification.add_verificationrequest"):
@@ -88,17 +86,14 @@ def verification_start(
         risk_level=action.risk_level,
         requested_by=actor,
     )
-    request._history_user = actor
-    request._change_reason = f"start: {action.code} ({action.risk_level} risk)"
-    request.save()
-    del request._change_reason
+    save_audited(request, actor=actor, reason=f"start: {action.code} ({action.risk_level} risk)")
     sla.timer_set(subject=request, kind=EXPIRE_TIMER, due_at=request.expires_at)
     return request
 
 
 @transaction.atomic
 def verification_record_factor(
-    *, request: VerificationRequest, actor, kind: str, matched: bool, method: str
+    *, request: VerificationRequest, actor: Actor, kind: str, matched: bool, method: str
 ) -> VerificationRequest:
     """Record one checked factor. Enough matches verify (or ask approval for high risk);
     too many failures lock the request and alert security (possible account takeover).
@@ -134,13 +129,12 @@ def verification_record_factor(
     check = FactorCheck(
         request=request, kind=kind, matched=matched, method=method, checked_by=actor
     )
-    check._history_user = actor
-    check.save()
+    save_audited(check, actor=actor)
     label = f"{FactorKind(kind).label} {'matched' if matched else 'failed'}"
     failed = request.factors.filter(matched=False).count()
     if not matched and failed >= settings.VERIFICATION_MAX_FAILED_FACTORS:
         request.lock()
-        _save(request, actor, f"lock: {failed} failed factors", ["state"])
+        _save_transition(request, actor, f"lock: {failed} failed factors")
         _alert(
             "security",
             f"verification:{request.pk}:locked",
@@ -155,7 +149,7 @@ def verification_record_factor(
     if is_satisfied(request.risk_level, matched_kinds):
         if rule.approval:
             request.ask_approval()
-            _save(request, actor, f"ask_approval: {label}", ["state"])
+            _save_transition(request, actor, f"ask_approval: {label}")
             _alert(
                 "identity-verification",
                 f"verification:{request.pk}:approval",
@@ -165,12 +159,14 @@ def verification_record_factor(
             )
         else:
             request.verify()
-            _save(request, actor, f"verify: {label}", ["state"])
+            _save_transition(request, actor, f"verify: {label}")
             verification_decided.send(VerificationRequest, request=request, actor=actor)
     return request
 
 
-def _decide(request, actor, method: str, reason: str) -> VerificationRequest:
+def _decide(
+    request: VerificationRequest, actor: Actor, method: str, reason: str
+) -> VerificationRequest:
     request = _lock(request)
     if _expire_if_due(request, timezone.now()):
         raise TransitionRefused("This verification expired before a decision.")
@@ -186,11 +182,12 @@ def _decide(request, actor, method: str, reason: str) -> VerificationRequest:
     transition()
     request.decided_by, request.decided_at = actor, timezone.now()
     request.decision_reason = reason[:300]
-    _save(
+    save_audited(
         request,
-        actor,
-        f"{method}: {reason}"[:2000],
-        ["state", "decided_by", "decided_at", "decision_reason"],
+        actor=actor,
+        reason=f"{method}: {reason}",
+        update_fields=["state", "decided_by", "decided_at", "decision_reason"],
+        conflict=CHANGED_MEANWHILE,
     )
     verification_decided.send(VerificationRequest, request=request, actor=actor)
     return request
@@ -198,14 +195,16 @@ def _decide(request, actor, method: str, reason: str) -> VerificationRequest:
 
 @transaction.atomic
 def verification_approve(
-    *, request: VerificationRequest, actor, reason: str = ""
+    *, request: VerificationRequest, actor: Actor, reason: str = ""
 ) -> VerificationRequest:
     """A lead (never the requester) approves a high-risk request."""
     return _decide(request, actor, "approve", reason.strip() or "approved")
 
 
 @transaction.atomic
-def verification_reject(*, request: VerificationRequest, actor, reason: str) -> VerificationRequest:
+def verification_reject(
+    *, request: VerificationRequest, actor: Actor, reason: str
+) -> VerificationRequest:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(
@@ -222,7 +221,9 @@ def verification_expire(*, request: VerificationRequest) -> VerificationRequest:
     return request
 
 
-def valid_verification(subject: models.Model, level: str, at=None):
+def valid_verification(
+    subject: models.Model, level: str, at: datetime | None = None
+) -> VerificationRequest | None:
     """The newest usable request for `subject` of at least `level`, or None."""
     at = at or timezone.now()
     levels = [lvl for lvl, rank in RISK_ORDER.items() if rank >= RISK_ORDER[RiskLevel(level)]]
@@ -251,7 +252,7 @@ def missing_verification(subject: models.Model, level: str) -> str | None:
 
 @transaction.atomic
 def sensitive_action_record(
-    *, subject: models.Model, action: SensitiveAction, actor
+    *, subject: models.Model, action: SensitiveAction, actor: Actor
 ) -> SensitiveActionRecord:
     """Record that a sensitive action was done: only with a valid verification of its level."""
     if not actor.has_perm("verification.add_sensitiveactionrecord"):
@@ -261,7 +262,7 @@ def sensitive_action_record(
         raise InvalidInput(f"{action.name} cannot be recorded as done. {missing}")
     request = valid_verification(subject, action.risk_level)
     record = SensitiveActionRecord(request=request, action=action, done_by=actor)
-    record._history_user = actor
-    record._change_reason = f"done: {action.code} under verification #{request.pk}"
-    record.save()
+    save_audited(
+        record, actor=actor, reason=f"done: {action.code} under verification #{record.request_id}"
+    )
     return record

@@ -1,0 +1,100 @@
+"""Clocks and timers in bulk, for demo and benchmark volume: plans are computed first
+(one schedule per calendar), then inserted a few thousand rows per statement."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..businesstime import Schedule, add_business_time, business_time_between
+from ..models import BusinessCalendar, Clock, Timer
+from .keys import BREACH, timer_key
+
+
+@dataclass
+class ClockPlan:
+    """A clock to create in bulk; `due_at` and `warn_at` are filled by `clock_plan`."""
+
+    subject_type_id: int
+    subject_id: int | None
+    kind: str
+    calendar: BusinessCalendar
+    target: timedelta
+    started_at: datetime
+    warning_thresholds: list[int]
+    policy_version: int | None
+    paused_since: datetime | None = None
+    stopped_at: datetime | None = None  # a finished target: recorded as met or missed
+    cycle: int = 1
+    due_at: datetime | None = None
+    warn_at: datetime | None = None
+
+
+def clock_plan(plan: ClockPlan, schedules: dict[int, Schedule]) -> ClockPlan:
+    """Compute due and first-warning instants (schedules cached per calendar by the caller)."""
+    schedule = schedules.get(plan.calendar.pk)
+    if schedule is None:
+        schedule = schedules[plan.calendar.pk] = plan.calendar.schedule()
+    plan.due_at = add_business_time(plan.started_at, plan.target, schedule)
+    if plan.warning_thresholds:
+        pct = min(plan.warning_thresholds)
+        plan.warn_at = add_business_time(plan.started_at, plan.target * pct / 100, schedule)
+    return plan
+
+
+def clocks_bulk_create(plans: list[ClockPlan], *, now: datetime) -> int:
+    """Insert planned clocks and their future timers in bulk; past deadlines count as breached.
+
+    For volume only (seeding): no per-row signals, and timers already past are not
+    created, so loading old data never floods the outbox.
+    """
+    schedules: dict[int, Schedule] = {}
+    clocks = []
+    for p in plans:
+        end = p.stopped_at or now
+        clock = Clock(
+            subject_type_id=p.subject_type_id,
+            subject_id=p.subject_id,
+            kind=p.kind,
+            cycle=p.cycle,
+            calendar=p.calendar,
+            target=p.target,
+            started_at=p.started_at,
+            due_at=p.due_at,
+            warning_thresholds=sorted(p.warning_thresholds),
+            policy_version=p.policy_version,
+            paused_since=p.paused_since,
+            breached_at=p.due_at if p.due_at <= end and p.paused_since is None else None,
+        )
+        if p.stopped_at is not None:
+            schedule = schedules.get(p.calendar.pk)
+            if schedule is None:
+                schedule = schedules[p.calendar.pk] = p.calendar.schedule()
+            clock.stopped_at = p.stopped_at
+            clock.business_taken = business_time_between(p.started_at, p.stopped_at, schedule)
+            clock.calendar_taken = p.stopped_at - p.started_at
+            clock.met = p.stopped_at <= p.due_at
+        clocks.append(clock)
+    Clock.objects.bulk_create(clocks, batch_size=2000)
+    timers = []
+    for clock, plan in zip(clocks, plans, strict=True):
+        if plan.paused_since is not None or plan.stopped_at is not None:
+            continue
+        stages = []
+        if plan.warn_at is not None:
+            pct = min(plan.warning_thresholds)
+            stages.append((f"warn{pct}", "warning", plan.warn_at, {"percent": pct}))
+        stages.append((BREACH, BREACH, plan.due_at, {}))
+        for stage, suffix, due, payload in stages:
+            if due > now:
+                timers.append(
+                    Timer(
+                        key=timer_key(clock, stage),
+                        kind=f"{clock.kind}.{suffix}",
+                        subject_type_id=clock.subject_type_id,
+                        subject_id=clock.subject_id,
+                        clock=clock,
+                        payload=payload,
+                        due_at=due,
+                    )
+                )
+    Timer.objects.bulk_create(timers, batch_size=2000)
+    return len(clocks)
