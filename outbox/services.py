@@ -1,39 +1,29 @@
-"""Writes of the outbox: record a message once, deliver it after commit, retry, re-send."""
+"""Writes of the outbox: record a message once, deliver it after commit, drain what is
+due, re-send. How one message is delivered is in `outbox.delivery`."""
 
-import json
-import logging
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import timedelta
-from smtplib import SMTPException
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import has_transition_perm
 from django_q.tasks import async_task
 from simple_history.utils import bulk_create_with_history
 
-from core.actors import Actor, acting_user, system_user
+from core.actors import Actor, acting_user
 from core.errors import PermissionRefused, TransitionRefused
 from core.history import save_audited
 
+from .delivery import deliver, one_line
 from .models import OutboxMessage
-
-logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "outbox.tasks.deliver_outbox_message"
 DELIVER_MANY_TASK = "outbox.tasks.deliver_outbox_messages"
+BATCH = 200  # messages per delivery task
+DRAIN_LIMIT = 50_000  # due messages one sweep queues
 _batch: ContextVar[list[int] | None] = ContextVar("outbox_batch", default=None)
-
-
-class DeliveryError(Exception):
-    """A transport refused the message; the outbox retries it later."""
 
 
 def _queue_delivery(message_id: int) -> None:
@@ -54,12 +44,13 @@ def outbox_batch() -> Iterator[None]:
     finally:
         _batch.reset(token)
         if ids:
-            transaction.on_commit(lambda: _queue_many(ids))
+            transaction.on_commit(lambda: queue_delivery(ids))
 
 
-def _queue_many(ids: list[int]) -> None:
-    for start in range(0, len(ids), 500):
-        async_task(DELIVER_MANY_TASK, ids[start : start + 500])
+def queue_delivery(ids: list[int]) -> None:
+    """Queue delivery tasks for these messages, a batch per task."""
+    for start in range(0, len(ids), BATCH):
+        async_task(DELIVER_MANY_TASK, ids[start : start + BATCH])
 
 
 def outbox_enqueue(
@@ -82,7 +73,7 @@ def outbox_enqueue(
         event_key=event_key,
         recipient=recipient,
         channel=channel,
-        subject=subject[:200],
+        subject=one_line(subject)[:200],
         body=body,
     )
     try:
@@ -127,7 +118,11 @@ def outbox_enqueue_many(messages: Iterable[Outgoing]) -> list[OutboxMessage]:
     )
     new = [
         OutboxMessage(
-            event_key=k, recipient=r, channel=m.channel, subject=m.subject[:200], body=m.body
+            event_key=k,
+            recipient=r,
+            channel=m.channel,
+            subject=one_line(m.subject)[:200],
+            body=m.body,
         )
         for (k, r), m in wanted.items()
         if (k, r) not in existing
@@ -144,85 +139,37 @@ def outbox_enqueue_many(messages: Iterable[Outgoing]) -> list[OutboxMessage]:
     if batch is not None:
         batch.extend(ids)
     elif ids:
-        transaction.on_commit(lambda: _queue_many(ids))
+        transaction.on_commit(lambda: queue_delivery(ids))
     return new
 
 
-def _send(message: OutboxMessage) -> None:
-    if message.channel == OutboxMessage.Channel.EMAIL:
-        try:
-            EmailMessage(
-                subject=message.subject,
-                body=message.body,
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[message.recipient],
-            ).send()
-        except (SMTPException, OSError) as exc:
-            raise DeliveryError(f"email: {exc}") from exc
-        return
-    url = settings.CHAT_WEBHOOK_URL
-    if not url.startswith(("https://", "http://")):
-        raise DeliveryError("chat: CHAT_WEBHOOK_URL is not configured")
-    payload = json.dumps(
-        {"channel": message.recipient, "text": f"*{message.subject}*\n{message.body}"}
-    ).encode()
-    request = urllib.request.Request(  # noqa: S310 - scheme checked above
-        url, data=payload, headers={"Content-Type": "application/json"}, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            if response.status >= 300:
-                raise DeliveryError(f"chat: webhook answered {response.status}")
-    except (urllib.error.URLError, OSError) as exc:
-        raise DeliveryError(f"chat: {exc}") from exc
-
-
 def outbox_deliver(*, message_id: int) -> OutboxMessage | None:
-    """Send one pending message whose time has come; on failure schedule a retry with back-off.
-
-    The row lock makes a second worker (or the retry sweep racing the first attempt)
-    wait and then find the message already sent. Gives up after OUTBOX_MAX_ATTEMPTS.
-    """
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        now = timezone.now()
-        if (
-            message is None
-            or message.state != OutboxMessage.State.PENDING
-            or message.next_attempt_at > now
-        ):
-            return message
-        message.attempts += 1
-        try:
-            _send(message)
-        except DeliveryError as exc:
-            message.last_error = str(exc)[:2000]
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.give_up()
-                logger.warning("outbox message %s gave up: %s", message.pk, exc)
-            else:
-                message.record_failure()
-                delay = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (message.attempts - 1)
-                message.next_attempt_at = now + timedelta(seconds=delay)
-            reason = "delivery failed"
-        else:
-            message.mark_sent()
-            message.sent_at = now
-            message.last_error = ""
-            reason = "delivered"
-        save_audited(message, actor=system_user(), reason=reason)
-        return message
+    """Send one pending message whose time has come (see `outbox.delivery` for how a
+    claim, the send and the outcome are kept apart); on failure a retry is due later."""
+    deliver([message_id])
+    return OutboxMessage.objects.filter(pk=message_id).first()
 
 
-def outbox_due_ids(*, limit: int = 500) -> list[int]:
+def outbox_due_ids(*, limit: int = DRAIN_LIMIT) -> list[int]:
     """Pending messages whose (re)try time has come, oldest first."""
     return list(
         OutboxMessage.objects.filter(
             state=OutboxMessage.State.PENDING, next_attempt_at__lte=timezone.now()
         )
-        .order_by("next_attempt_at")
+        .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def outbox_drain() -> int:
+    """Queue every due message for delivery in parallel batches (the per-minute sweep).
+
+    After an outage or a crash the backlog is spread over all workers at once instead
+    of a few hundred a minute; claims with SKIP LOCKED keep two workers off one message.
+    """
+    ids = outbox_due_ids()
+    queue_delivery(ids)
+    return len(ids)
 
 
 def outbox_resend(*, message: OutboxMessage, actor: Actor) -> OutboxMessage:

@@ -1,6 +1,7 @@
 """django-q2 tasks of the outbox: they take IDs and call one service."""
 
 from . import services
+from .delivery import deliver
 
 
 def deliver_outbox_message(message_id: int) -> None:
@@ -8,13 +9,12 @@ def deliver_outbox_message(message_id: int) -> None:
 
 
 def deliver_outbox_messages(message_ids: list[int]) -> None:
-    for message_id in message_ids:
-        services.outbox_deliver(message_id=message_id)
+    """A batch; what the time budget left unclaimed goes back on the queue."""
+    left = deliver(message_ids)
+    if left:
+        services.queue_delivery(left)
 
 
 def retry_due_outbox_messages() -> int:
-    """Every minute: deliver what is due, including messages whose first task was lost."""
-    ids = services.outbox_due_ids()
-    for message_id in ids:
-        services.outbox_deliver(message_id=message_id)
-    return len(ids)
+    """Every minute: queue what is due, including messages whose first task was lost."""
+    return services.outbox_drain()

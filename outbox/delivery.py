@@ -1,0 +1,202 @@
+"""Delivery: claim a message, send it without holding a lock, record what happened.
+
+The guarantee is at-least-once, and honest about it:
+- A claim counts the attempt and moves the next try into the future in its own committed
+  transaction *before* anything is sent, so a worker killed mid-send (or a task cut off
+  by the worker's timeout) cannot roll the attempt back: the attempt limit is always
+  reached, and the message is simply tried again later.
+- The send holds no row lock, and each transport is bounded in time (EMAIL_TIMEOUT,
+  CHAT_TIMEOUT), so a hanging server stalls one message for seconds, not the outbox.
+- Every failure of one message (a refused address, a malformed header, a transport
+  error, a bug) is recorded on that message and never stops the others.
+- A message sent but not yet recorded when its worker died is sent again on retry. It
+  carries the same idempotency key every time (the email's Message-ID, the chat
+  webhook's Idempotency-Key header), so a receiver can drop the duplicate.
+"""
+
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from core.actors import system_user
+from core.history import save_audited
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+CLAIM_CHUNK = 20  # messages claimed (and charged an attempt) at a time
+TIME_BUDGET_SECONDS = 40  # a delivery task stops claiming after this (worker timeout: 60)
+
+
+class DeliveryError(Exception):
+    """A transport refused the message for now; the outbox retries it later."""
+
+
+class Undeliverable(Exception):
+    """The message itself can never be sent as it is (e.g. a malformed header)."""
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back-off after the n-th attempt: base, 2 x base, 4 x base, ..."""
+    return timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+
+
+def idempotency_key(message: OutboxMessage) -> str:
+    """The same key on every attempt of one message: receivers drop what they have seen."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<outbox-{message.pk}@{domain}>"
+
+
+def one_line(value: str) -> str:
+    """A header value with line breaks folded to spaces (they would inject headers)."""
+    return " ".join(value.splitlines()).replace("\x00", "")
+
+
+def claim(ids: list[int], now: datetime) -> list[OutboxMessage]:
+    """Take the due, pending messages among `ids` that no other worker holds, count the
+    attempt and push their next try out by the back-off; committed before sending."""
+    with transaction.atomic():
+        messages = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
+            .order_by("pk")
+        )
+        for message in messages:
+            message.attempts += 1
+            message.next_attempt_at = now + retry_delay(message.attempts)
+        bulk_update_with_history(
+            messages,
+            OutboxMessage,
+            ["attempts", "next_attempt_at"],
+            default_user=system_user(),
+            default_change_reason="claimed for delivery",
+        )
+    return messages
+
+
+class Transports:
+    """Sends messages, keeping one SMTP connection open for a whole batch."""
+
+    def __init__(self) -> None:
+        self._smtp = None
+
+    def send(self, message: OutboxMessage) -> None:
+        if message.channel == OutboxMessage.Channel.EMAIL:
+            self._email(message)
+        else:
+            self._chat(message)
+
+    def _email(self, message: OutboxMessage) -> None:
+        try:
+            email = EmailMessage(
+                subject=one_line(message.subject),
+                body=message.body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[message.recipient],
+                headers={"Message-ID": idempotency_key(message)},
+            )
+            email.message()  # builds the headers: a malformed one fails here, not mid-send
+        except ValueError as exc:  # BadHeaderError, an unparsable address
+            raise Undeliverable(f"malformed message: {exc}") from exc
+        try:
+            if self._smtp is None:
+                self._smtp = get_connection(fail_silently=False)
+                self._smtp.open()
+            email.connection = self._smtp
+            email.send()
+        except (SMTPException, OSError) as exc:
+            self.close()  # a broken connection is not reused for the next message
+            raise DeliveryError(f"email: {exc}") from exc
+
+    def _chat(self, message: OutboxMessage) -> None:
+        url = settings.CHAT_WEBHOOK_URL
+        if not url.startswith(("https://", "http://")):
+            raise DeliveryError("chat: CHAT_WEBHOOK_URL is not configured")
+        payload = json.dumps(
+            {"channel": message.recipient, "text": f"*{message.subject}*\n{message.body}"}
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310 - scheme checked above
+            url,
+            data=payload,
+            headers={
+                "Content-Type": "application/json",
+                "Idempotency-Key": idempotency_key(message),
+            },
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=settings.CHAT_TIMEOUT) as response:  # noqa: S310
+                if response.status >= 300:
+                    raise DeliveryError(f"chat: webhook answered {response.status}")
+        except (urllib.error.URLError, OSError) as exc:
+            raise DeliveryError(f"chat: {exc}") from exc
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.close()
+            except (SMTPException, OSError):
+                pass  # closing a dead connection: nothing left to do
+            self._smtp = None
+
+
+def record(message: OutboxMessage, error: Exception | None, now: datetime) -> None:
+    """Write the outcome of one attempt on that message only."""
+    if error is None:
+        message.mark_sent()
+        message.sent_at, message.last_error = now, ""
+        reason = "delivered"
+    else:
+        message.last_error = str(error)[:2000] or error.__class__.__name__
+        final = isinstance(error, Undeliverable)
+        if final or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            message.give_up()
+            logger.warning("outbox message %s gave up: %s", message.pk, message.last_error)
+        else:
+            message.record_failure()
+        reason = "delivery failed"
+    with transaction.atomic():
+        save_audited(
+            message,
+            actor=system_user(),
+            reason=reason,
+            update_fields=["state", "sent_at", "last_error"],
+        )
+
+
+def _chunks(ids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CLAIM_CHUNK):
+        yield ids[start : start + CLAIM_CHUNK]
+
+
+def deliver(ids: list[int]) -> list[int]:
+    """Claim, send and record the given messages, a chunk at a time; returns the ids left
+    unclaimed when the time budget ran out (the caller queues them again)."""
+    started = time.monotonic()
+    transports = Transports()
+    try:
+        for position, chunk in enumerate(_chunks(ids)):
+            if time.monotonic() - started > TIME_BUDGET_SECONDS:
+                return ids[position * CLAIM_CHUNK :]
+            for message in claim(chunk, timezone.now()):
+                error: Exception | None = None
+                try:
+                    transports.send(message)
+                except Exception as exc:  # noqa: BLE001 - one message's failure never stops the rest
+                    error = exc
+                record(message, error, timezone.now())
+    finally:
+        transports.close()
+    return []
