@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from core import roles
 from escalation.models import Category, TicketState
+from tests.factories import CustomerFactory
 
 TICKETS = reverse("admin:escalation_ticket_changelist")
 CUSTOMERS = reverse("admin:escalation_customer_changelist")
@@ -156,7 +157,6 @@ def test_the_approval_queue_does_a_fixed_number_of_queries(
     client_as, lead, agent, django_assert_max_num_queries
 ):
     # Belongs with the verification admin's tests (tests/verification/), owned elsewhere.
-    from tests.factories import CustomerFactory
     from verification import services as verify
     from verification.models import SensitiveAction
 
