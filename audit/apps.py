@@ -9,8 +9,9 @@ class AuditConfig(AppConfig):
         # Imported here: admin, signals and views import models (the registry must be ready).
         from core.admin import register_history_page
 
-        from .signals import connect
+        from . import lockouts, signals
         from .views import object_history
 
-        connect()
+        signals.connect()
+        lockouts.connect()
         register_history_page(object_history)

@@ -11,6 +11,8 @@ class AccessKind(models.TextChoices):
     LOGOUT = "logout", "Logout"
     PERMISSION_CHANGE = "permission_change", "Permission change"
     ACCOUNT_CHANGE = "account_change", "Account change"
+    LOCKOUT = "lockout", "Sign-in locked"
+    UNLOCK = "unlock", "Sign-in unlocked"
 
 
 class AccessEvent(models.Model):

@@ -57,6 +57,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "sla.*",
         "verification.*",
         "auth.view_user",
+        # Unlocking a sign-in is deleting its recorded failures (django-axes).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accessfailurelog",
         *_NO_HISTORY_WRITES,
     ],
     AUDITOR: ["*.view_*"],
