@@ -13,7 +13,7 @@ from core.actors import SYSTEM_USERNAME, Actor
 from core.choices import PRIORITY_RANK, Priority, Tier
 from core.roles import user_tier
 
-from .models import Ticket, TicketState
+from .models import WORK, DepartmentRequest, Ticket, TicketState
 
 LEAD_PERMISSION = "escalation.reassign_ticket"
 
@@ -152,3 +152,32 @@ def tickets_visible_to(user: Actor) -> QuerySet[Ticket]:
     if tier is None:
         return tickets.none()
     return tickets.filter(Q(owner=user) | Q(tier=tier))
+
+
+CREATE_TICKETS = "escalation.add_ticket"
+
+
+def create_refusal(user: Actor, owner: Actor | None) -> str | None:
+    """Who may open a ticket, and for whom: support staff for themselves, leads for anyone."""
+    if is_system(user):
+        return None
+    if not user.has_perm(CREATE_TICKETS):
+        return "Your role may not open tickets."
+    if owner is not None and owner.pk != user.pk and not is_lead(user):
+        return "Only leads open tickets for someone else."
+    return None
+
+
+def department_request_refusal(request: DepartmentRequest, user: Actor) -> str | None:
+    """Who may record a department's acknowledgement or answer, close or withdraw a request
+    to it: the ticket's owner, whoever asked, or a lead; never another tier's agent."""
+    if is_system(user) or is_lead(user):
+        return None
+    if not user.has_perm(WORK):
+        return "Your role may not change requests to departments."
+    if user.pk in (request.ticket.owner_id, request.requested_by_id):
+        return None
+    return (
+        f"Only the owner of {request.ticket.reference}, whoever asked {request.department}, "
+        "or a lead can change this request."
+    )

@@ -8,11 +8,12 @@ from contacts.models import ChannelKind
 from contacts.routing import email_of, route
 from core.actors import Actor
 from core.choices import Priority
-from core.errors import InvalidInput, TransitionRefused
+from core.errors import InvalidInput, PermissionRefused, TransitionRefused
 from outbox.services import outbox_enqueue
 
 from .. import notifications
 from ..models import DepartmentRequest, DepartmentRequestState, Ticket, TicketState
+from ..policies import department_request_refusal
 from .base import check_allowed, errors_text, lock_ticket, required, run_action, save_record
 
 
@@ -35,7 +36,12 @@ def _resume_when_nothing_pending(ticket: Ticket, actor: Actor, why: str) -> Tick
     return ticket
 
 
-def _move(request: DepartmentRequest, method: str, actor: Actor, reason: str, **changes) -> None:
+def _move(
+    request: DepartmentRequest, method: str, actor: Actor, reason: str, **changes: object
+) -> None:
+    refused = department_request_refusal(request, actor)
+    if refused:
+        raise PermissionRefused(refused)
     transition = getattr(request, method)
     if not can_proceed(transition):
         raise TransitionRefused(

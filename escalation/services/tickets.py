@@ -17,7 +17,7 @@ from core.roles import user_tier
 
 from .. import clocks
 from ..models import Category, Customer, Sentiment, Ticket
-from ..policies import EDITABLE_FIELDS, edit_refusal
+from ..policies import EDITABLE_FIELDS, create_refusal, edit_refusal
 from .automation import after_ticket_created
 from .base import check_allowed, errors_text, lock_ticket, required, run_action, save_ticket
 
@@ -56,6 +56,9 @@ def ticket_create(
 
     The priority defaults from the category. Raises InvalidInput naming each bad field.
     """
+    refused = create_refusal(actor, owner)
+    if refused:
+        raise PermissionRefused(refused)
     owner = owner or actor
     errors = ticket_input_errors(customer=customer, category=category, owner=owner)
     if not (subject or "").strip():
