@@ -8,6 +8,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import models
 
 from core.history import AuditedHistory
+from core.validators import validate_sane_date
 from sla.models import BusinessCalendar
 
 
@@ -120,8 +121,8 @@ class OnCallShift(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="on_call_shifts"
     )
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[validate_sane_date])
+    ends_at = models.DateTimeField(validators=[validate_sane_date])
     is_override = models.BooleanField(default=False)
     phone = models.CharField(max_length=30, blank=True)
     note = models.CharField(max_length=200, blank=True)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from core.choices import Priority, Tier
 from core.errors import CalendarMisconfigured
 from core.history import AuditedHistory
+from core.validators import validate_sane_date
 
 from .businesstime import Schedule, add_business_time
 
@@ -117,7 +118,7 @@ class Holiday(models.Model):
     calendar = models.ForeignKey(
         BusinessCalendar, on_delete=models.CASCADE, related_name="holidays"
     )
-    date = models.DateField()
+    date = models.DateField(validators=[validate_sane_date])
     name = models.CharField(max_length=120)
 
     history = AuditedHistory()

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from core.choices import RiskLevel
 from core.history import AuditedHistory
+from core.validators import validate_single_line
 
 
 class Plan(models.TextChoices):
@@ -18,12 +19,12 @@ class Plan(models.TextChoices):
 
 
 class Customer(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_single_line])
     email = models.EmailField(db_index=True)
     external_user_id = models.CharField(
         "external user ID", max_length=100, blank=True, help_text="User ID in the product."
     )
-    company = models.CharField(max_length=200, blank=True)
+    company = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     plan = models.CharField(max_length=20, choices=Plan.choices, default=Plan.FREE)
     is_vip = models.BooleanField("VIP", default=False)
     success_manager = models.ForeignKey(

@@ -9,6 +9,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.choices import Priority, Tier
 from core.history import AuditedHistory
+from core.validators import validate_single_line
 
 from .categories import Category
 from .customers import Customer
@@ -68,7 +69,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_tickets"
     )
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True)
     sentiment = models.CharField(max_length=12, choices=Sentiment.choices, default=Sentiment.CALM)
     state = FSMField(default=TicketState.NEW, choices=TicketState.choices, protected=True)

@@ -63,6 +63,8 @@ def ticket_create(
     errors = ticket_input_errors(customer=customer, category=category, owner=owner)
     if not (subject or "").strip():
         errors["subject"] = ["Give the ticket a subject."]
+    elif not one_line(subject):
+        errors["subject"] = ["Write the subject on one line."]
     if priority and priority not in Priority.values:
         errors["priority"] = [f"Unknown priority '{priority}'."]
     if errors or category is None:
@@ -88,6 +90,11 @@ def ticket_create(
     return ticket
 
 
+def one_line(text: str) -> bool:
+    """No line break or NUL (a subject travels in email headers)."""
+    return not any(c in text for c in "\r\n\x00")
+
+
 def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict) -> Ticket:
     """Edit the descriptive fields of an active ticket (not its state, owner or tier)."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -107,6 +114,9 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict) -> Ticket:
                 raise InvalidInput(errors["category"][0], field_errors=errors)
         if not changes:
             return locked
+        if "subject" in changes and not one_line(str(changes["subject"])):
+            message = "Write the subject on one line."
+            raise InvalidInput(message, field_errors={"subject": [message]})
         for field, value in changes.items():
             setattr(locked, field, value)
         reason = "edit: " + ", ".join(sorted(changes))
