@@ -5,40 +5,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('escalation', '0011_stay_outcome_and_indexes'),
+        ("escalation", "0011_stay_outcome_and_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='customer',
-            name='company',
-            field=models.CharField(blank=True, max_length=200, validators=[django.core.validators.RegexValidator('\\A[^\\r\\n\\x00]*\\Z', code='single_line', message='Write this on one line: line breaks are not allowed here.')]),
+            model_name="customer",
+            name="company",
+            field=models.CharField(
+                blank=True,
+                max_length=200,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "\\A[^\\r\\n\\x00]*\\Z",
+                        code="single_line",
+                        message="Write this on one line: line breaks are not allowed here.",
+                    )
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='name',
-            field=models.CharField(max_length=200, validators=[django.core.validators.RegexValidator('\\A[^\\r\\n\\x00]*\\Z', code='single_line', message='Write this on one line: line breaks are not allowed here.')]),
+            model_name="customer",
+            name="name",
+            field=models.CharField(
+                max_length=200,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "\\A[^\\r\\n\\x00]*\\Z",
+                        code="single_line",
+                        message="Write this on one line: line breaks are not allowed here.",
+                    )
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcustomer',
-            name='company',
-            field=models.CharField(blank=True, max_length=200, validators=[django.core.validators.RegexValidator('\\A[^\\r\\n\\x00]*\\Z', code='single_line', message='Write this on one line: line breaks are not allowed here.')]),
+            model_name="historicalcustomer",
+            name="company",
+            field=models.CharField(
+                blank=True,
+                max_length=200,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "\\A[^\\r\\n\\x00]*\\Z",
+                        code="single_line",
+                        message="Write this on one line: line breaks are not allowed here.",
+                    )
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalcustomer',
-            name='name',
-            field=models.CharField(max_length=200, validators=[django.core.validators.RegexValidator('\\A[^\\r\\n\\x00]*\\Z', code='single_line', message='Write this on one line: line breaks are not allowed here.')]),
+            model_name="historicalcustomer",
+            name="name",
+            field=models.CharField(
+                max_length=200,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "\\A[^\\r\\n\\x00]*\\Z",
+                        code="single_line",
+                        message="Write this on one line: line breaks are not allowed here.",
+                    )
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalticket',
-            name='subject',
-            field=models.CharField(max_length=200, validators=[django.core.validators.RegexValidator('\\A[^\\r\\n\\x00]*\\Z', code='single_line', message='Write this on one line: line breaks are not allowed here.')]),
+            model_name="historicalticket",
+            name="subject",
+            field=models.CharField(
+                max_length=200,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "\\A[^\\r\\n\\x00]*\\Z",
+                        code="single_line",
+                        message="Write this on one line: line breaks are not allowed here.",
+                    )
+                ],
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='subject',
-            field=models.CharField(max_length=200, validators=[django.core.validators.RegexValidator('\\A[^\\r\\n\\x00]*\\Z', code='single_line', message='Write this on one line: line breaks are not allowed here.')]),
+            model_name="ticket",
+            name="subject",
+            field=models.CharField(
+                max_length=200,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "\\A[^\\r\\n\\x00]*\\Z",
+                        code="single_line",
+                        message="Write this on one line: line breaks are not allowed here.",
+                    )
+                ],
+            ),
         ),
     ]

@@ -2,7 +2,7 @@
 headers, and no date nobody means (year 9999 became year 10000 UTC and broke the
 directory for everyone)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -16,7 +16,9 @@ from escalation.models import Customer, Ticket
 from tests.factories import category
 
 
-@pytest.mark.parametrize("value", [date(1, 1, 1), date(9999, 12, 31), datetime(2200, 1, 1)])
+@pytest.mark.parametrize(
+    "value", [date(1, 1, 1), date(9999, 12, 31), datetime(2200, 1, 1, tzinfo=UTC)]
+)
 def test_dates_nobody_means_are_refused(value):
     with pytest.raises(ValidationError, match="between 1970 and 2199"):
         validate_sane_date(value)
