@@ -4,7 +4,6 @@ The admin wraps these (audit.admin for the trail, core.admin.AuditedAdmin for a 
 history), so login, CSRF and the admin's look come from there.
 """
 
-import csv
 from itertools import chain
 from typing import Any
 
@@ -12,13 +11,14 @@ from django.apps import apps
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 
+from core.csv_export import csv_lines, csv_row, csv_stream
 from core.errors import InvalidInput
 
 from .forms import TrailFilterForm
@@ -37,7 +37,6 @@ TRAIL_PERMISSION = "audit.view_audit_trail"
 CSV_CHUNK = 500
 COLUMNS = ["When", "Who", "Kind", "Type", "ID", "Object", "Changes", "Reason"]
 # Spreadsheets run cells starting with these as formulas (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def entry_cells(entry: Entry) -> list[str]:
@@ -145,15 +144,6 @@ def trail(request, admin_site):
     return TemplateResponse(request, "admin/audit/trail.html", context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_safe(cells: list[str]) -> list[str]:
-    return ["'" + c if c.startswith(_FORMULA_START) else c for c in cells]
-
-
 def trail_csv(request, admin_site):
     """The same entries as the page, for the same filters, all of them.
 
@@ -167,23 +157,13 @@ def trail_csv(request, admin_site):
         return trail(request, admin_site)
     filters = form.filters() if form.is_bound else TrailFilters()
     first = trail_page(filters, page_size=CSV_CHUNK)
-    writer = csv.writer(_Echo())
-    head = [
-        writer.writerow(COLUMNS),
-        *(writer.writerow(_csv_safe(entry_cells(e))) for e in first.entries),
-    ]
-    rest = (
-        writer.writerow(_csv_safe(entry_cells(e)))
-        for e in (
-            iter_trail(filters, before=first.next_cursor, chunk=CSV_CHUNK)
-            if first.next_cursor
-            else ()
-        )
+    head = list(csv_lines(COLUMNS, (entry_cells(e) for e in first.entries)))
+    later = (
+        iter_trail(filters, before=first.next_cursor, chunk=CSV_CHUNK) if first.next_cursor else ()
     )
-    response = StreamingHttpResponse(chain(head, rest), content_type="text/csv; charset=utf-8")
+    rest = (csv_row(entry_cells(e)) for e in later)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
-    return response
+    return csv_stream(f"audit-trail-{stamp}", chain(head, rest))
 
 
 def object_history(model_admin, request, object_id, extra_context=None):
