@@ -25,15 +25,15 @@ def test_explicit_priority_overrides_the_category_default(make_ticket):
     assert make_ticket(code="fraud", priority=Priority.LOW).priority == Priority.LOW
 
 
-def test_ticket_without_owner_is_refused_and_nothing_is_saved(lead, customer):
+def test_ticket_without_an_accountable_owner_is_refused_and_nothing_is_saved(lead, customer):
+    nobody = UserFactory(username="nobody")  # not a support role: no default owner either
+    with pytest.raises(PermissionRefused, match="Your role may not open tickets"):
+        services.ticket_create(actor=nobody, customer=customer, category=category(), subject="x")
     with pytest.raises(InvalidInput) as exc:
         services.ticket_create(
-            actor=UserFactory(username="nobody"),  # not a support role, so no default owner
-            customer=customer,
-            category=category(),
-            subject="x",
+            actor=lead, owner=nobody, customer=customer, category=category(), subject="x"
         )
-    assert "owner" in exc.value.field_errors
+    assert exc.value.field_errors["owner"] == ["nobody is not an active support agent."]
     assert Ticket.objects.count() == 0
 
 
