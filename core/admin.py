@@ -45,7 +45,7 @@ class AuditedAdmin(SimpleHistoryAdmin):
 class ReadOnlyAdminMixin:
     """Records only services write: the admin lists, filters and shows them, nothing more."""
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):

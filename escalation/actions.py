@@ -1,49 +1,66 @@
 """One way to run a ticket action from a web page, shared by the admin and the desk.
 
-Validates with the action's form, calls exactly one service, and turns a refusal into
-form errors, so both surfaces behave identically.
+The action's form validates, exactly one service runs, and a refusal becomes form errors,
+so both surfaces behave identically. The admin runs it as a step of its ticket page
+(`escalation.admin.tickets`); the desk calls `run_ticket_action`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
+from core.admin_steps import show_refusal_on_form
 from core.errors import ApplicationError
 
-from .forms import ACTION_FORMS
-from .models import CommunicationTemplate, Ticket
+from .forms import ACTION_FORMS, ActionForm
+from .models import CommunicationTemplate, Direction, Ticket
 from .services import TICKET_ACTION_SERVICES, template_render
 
 
 @dataclass
 class ActionResult:
-    form: object
+    form: ActionForm
     done: bool = False
     templates: list = field(default_factory=list)
 
 
-def run_ticket_action(request, ticket: Ticket, action: str) -> ActionResult:
-    """GET: the form (a chosen template rendered into it); POST: run the service."""
+def ticket_action_service(action: str) -> Callable[..., Any]:
+    """The one service behind a ticket button (called with ticket=, actor= and the form's
+    `service_kwargs()`)."""
+    return cast(Callable[..., Any], TICKET_ACTION_SERVICES[action])
+
+
+def ticket_action_form(request, ticket: Ticket, action: str) -> ActionForm:
+    """The action's form, bound on POST. A contact's form offers the active templates
+    (`form.templates`); `?template=<pk>` renders one into it, editable before saving."""
     initial, templates = {}, []
     if action == "log_contact":
         templates = list(CommunicationTemplate.objects.filter(is_active=True))
         chosen = next((t for t in templates if str(t.pk) == request.GET.get("template")), None)
-        if chosen:  # rendered here, editable before it is saved
+        if chosen:
             initial = {
                 "template": chosen.pk,
                 "body": template_render(chosen, ticket, request.user),
-                "direction": "internal" if chosen.purpose == "internal" else "outbound",
+                "direction": Direction.INTERNAL
+                if chosen.purpose == "internal"
+                else Direction.OUTBOUND,
             }
-    form = ACTION_FORMS[action](request.POST or None, ticket=ticket, initial=initial)
-    result = ActionResult(form=form, templates=templates)
+    data = request.POST if request.method == "POST" else None
+    form = ACTION_FORMS[action](data, ticket=ticket, initial=initial)
+    form.templates = templates
+    return form
+
+
+def run_ticket_action(request, ticket: Ticket, action: str) -> ActionResult:
+    """GET: the form (a chosen template rendered into it); POST: run the service."""
+    form = ticket_action_form(request, ticket, action)
+    result = ActionResult(form=form, templates=list(form.templates))
     if request.method == "POST" and form.is_valid():
         try:
-            TICKET_ACTION_SERVICES[action](
-                ticket=ticket, actor=request.user, **form.service_kwargs()
-            )
+            service = ticket_action_service(action)
+            service(ticket=ticket, actor=request.user, **form.service_kwargs())
         except ApplicationError as exc:
-            for name, errors in exc.field_errors.items():
-                form.add_error(name if name in form.fields else None, errors)
-            if not exc.field_errors:
-                form.add_error(None, exc.message)
+            show_refusal_on_form(form, exc)
         else:
             result.done = True
     return result

@@ -4,6 +4,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
 from core.admin import AuditedAdmin, ReadOnlyAdminMixin
+from core.admin_steps import ServiceAdminMixin
 from core.errors import ApplicationError
 
 from .models import (
@@ -24,7 +25,7 @@ from .services import calendar_import_holidays, sla_policy_save
 class OpeningSpanFormSet(BaseInlineFormSet):
     """Spans of one weekday may not overlap, and a calendar must open at some point."""
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if any(self.errors):
             return
@@ -82,7 +83,7 @@ class BusinessCalendarAdmin(AuditedAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(AuditedAdmin):
+class SlaPolicyAdmin(ServiceAdminMixin, AuditedAdmin):
     list_display = [
         "priority",
         "first_response",
@@ -98,8 +99,8 @@ class SlaPolicyAdmin(AuditedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # every priority needs a policy; edit it instead
 
-    def save_model(self, request, obj, form, change):
-        sla_policy_save(policy=obj, actor=request.user, changed=form.changed_data)
+    def save_with_service(self, request, form, obj):
+        return sla_policy_save(policy=form.instance, actor=request.user, changed=form.changed_data)
 
 
 @admin.register(EscalationMatrixRow)

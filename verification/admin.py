@@ -1,19 +1,25 @@
-from django.contrib import admin, messages
+"""Verification requests: agents record factors, approvers decide from their own queue.
+
+Nothing is edited here: every change is a step button calling one service
+(`core.admin_steps.ServiceAdminMixin`).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 from core.admin import AuditedAdmin
-from core.errors import ApplicationError
+from core.admin_steps import AdminStep, ServiceAdminMixin
 
 from .forms import DecisionForm, FactorForm
 from .models import ApprovalQueue, SensitiveAction, VerificationRequest, VerificationState
 from .services import verification_approve, verification_record_factor, verification_reject
 
 APPROVE = "verification.approve_verificationrequest"
+RECORD = "verification.change_verificationrequest"
 
 
 @admin.register(SensitiveAction)
@@ -23,7 +29,40 @@ class SensitiveActionAdmin(AuditedAdmin):
     prepopulated_fields = {"code": ["name"]}
 
 
-class RequestAdminBase(AuditedAdmin):
+@dataclass(frozen=True)
+class VerificationStep(AdminStep):
+    """A step on a verification page: it reminds the agent never to write a secret down."""
+
+    def extra_context(self, request, obj, form) -> dict:
+        return {"secret_warning": True}
+
+
+@dataclass(frozen=True)
+class FactorStep(VerificationStep):
+    """Record one factor; the form offers only the factors this risk level accepts."""
+
+    def get_form(self, request, obj):
+        return self.form_class(**self.form_data(request), request=obj)
+
+    def done_message(self, obj, result) -> str:
+        return f"Factor recorded; the request is {result.get_state_display().lower()}."
+
+    def done_url(self, obj, result) -> str:
+        return reverse("admin:verification_verificationrequest_change", args=[obj.pk])
+
+
+@dataclass(frozen=True)
+class DecisionStep(VerificationStep):
+    """Approve or reject; afterwards, back to the queue of what still waits."""
+
+    def done_message(self, obj, result) -> str:
+        return f"{result} — {result.get_state_display().lower()}."
+
+    def done_url(self, obj, result) -> str:
+        return reverse("admin:verification_approvalqueue_changelist")
+
+
+class RequestAdminBase(ServiceAdminMixin, AuditedAdmin):
     list_display = [
         "__str__",
         "subject_label",
@@ -35,7 +74,7 @@ class RequestAdminBase(AuditedAdmin):
     ]
     list_filter = ["state", "risk_level"]
     list_select_related = ["action", "requested_by", "subject_type"]
-    readonly_fields = [
+    readonly_fields = fields = (
         "subject_label",
         "ticket_id",
         "action",
@@ -48,10 +87,39 @@ class RequestAdminBase(AuditedAdmin):
         "decided_at",
         "decision_reason",
         "factor_table",
-    ]
-    fields = readonly_fields
+    )
     change_form_template = "admin/verification/change_form.html"
     show_full_result_count = False
+
+    # admin:verification_<model>_factor and admin:verification_<model>_decide
+    step_paths = {"factor": "factor/", "decide": "decide/<slug:step>/"}
+    steps = {
+        "factor": FactorStep(
+            "Record a factor",
+            verification_record_factor,
+            subject="request",
+            form_class=FactorForm,
+            permission=RECORD,
+            path="factor",
+            button="Record factor",
+        ),
+        "approve": DecisionStep(
+            "Approve",
+            verification_approve,
+            subject="request",
+            form_class=DecisionForm,
+            permission=APPROVE,
+            path="decide",
+        ),
+        "reject": DecisionStep(
+            "Reject",
+            verification_reject,
+            subject="request",
+            form_class=DecisionForm,
+            permission=APPROVE,
+            path="decide",
+        ),
+    }
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("subject")
@@ -60,7 +128,7 @@ class RequestAdminBase(AuditedAdmin):
         return False  # requests start from the customer (or ticket) page
 
     def has_change_permission(self, request, obj=None):
-        return False  # every change is an action button calling a service
+        return False  # every change is a step button calling a service
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -70,47 +138,19 @@ class RequestAdminBase(AuditedAdmin):
         return str(obj.subject)
 
     @admin.display(description="factors checked")
-    def factor_table(self, obj):
-        rows = [
-            (
-                f.get_kind_display(),
-                "matched" if f.matched else "FAILED",
-                f.get_method_display(),
-                f.checked_by,
-                f.checked_at.strftime("%Y-%m-%d %H:%M"),
-            )
-            for f in obj.factors.select_related("checked_by")
-        ]
-        if not rows:
+    def factor_table(self, obj) -> str:
+        factors = list(obj.factors.select_related("checked_by"))
+        if not factors:
             return "-"
-        return format_html(
-            "<table>{}</table>", format_html_join("", "<tr>" + "<td>{}</td>" * 5 + "</tr>", rows)
-        )
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [
-            path(
-                "<path:object_id>/factor/",
-                self.admin_site.admin_view(self.factor_view),
-                name=f"{info[0]}_{info[1]}_factor",
-            ),
-            path(
-                "<path:object_id>/decide/<slug:decision>/",
-                self.admin_site.admin_view(self.decide_view),
-                name=f"{info[0]}_{info[1]}_decide",
-            ),
-            *super().get_urls(),
-        ]
+        return render_to_string("admin/verification/_factors.html", {"factors": factors})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}
         if obj is not None:
             user = request.user
-            extra_context["can_record"] = (
-                obj.state == VerificationState.COLLECTING
-                and user.has_perm("verification.change_verificationrequest")
+            extra_context["can_record"] = obj.state == VerificationState.COLLECTING and (
+                user.has_perm(RECORD)
             )
             extra_context["can_decide"] = (
                 obj.state == VerificationState.AWAITING_APPROVAL
@@ -118,75 +158,6 @@ class RequestAdminBase(AuditedAdmin):
                 and user.pk != obj.requested_by_id
             )
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def _page(self, request, obj, title, form, button):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": obj,
-            "title": title,
-            "form": form,
-            "button": button,
-            "secret_warning": True,
-            "change_url": reverse(
-                f"admin:verification_{self.opts.model_name}_change", args=[obj.pk]
-            ),
-        }
-        return TemplateResponse(request, "admin/action_form.html", context)
-
-    def _get(self, request, object_id):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404("No such verification.")
-        return obj
-
-    def factor_view(self, request, object_id):
-        obj = self._get(request, object_id)
-        if not request.user.has_perm("verification.change_verificationrequest"):
-            raise PermissionDenied
-        form = FactorForm(request.POST or None, request=obj)
-        if request.method == "POST" and form.is_valid():
-            try:
-                updated = verification_record_factor(
-                    request=obj, actor=request.user, **form.cleaned_data
-                )
-            except ApplicationError as exc:
-                for field, errors in exc.field_errors.items():
-                    form.add_error(field if field in form.fields else None, errors)
-                if not exc.field_errors:
-                    form.add_error(None, exc.message)
-            else:
-                self.message_user(
-                    request,
-                    f"Factor recorded; the request is {updated.get_state_display().lower()}.",
-                )
-                return HttpResponseRedirect(
-                    reverse("admin:verification_verificationrequest_change", args=[obj.pk])
-                )
-        return self._page(request, obj, f"Record a factor: {obj}", form, "Record factor")
-
-    def decide_view(self, request, object_id, decision):
-        if decision not in ("approve", "reject"):
-            raise Http404("Unknown decision.")
-        obj = self._get(request, object_id)
-        if not request.user.has_perm(APPROVE):
-            raise PermissionDenied
-        form = DecisionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            service = verification_approve if decision == "approve" else verification_reject
-            try:
-                updated = service(
-                    request=obj, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ApplicationError as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-                form.add_error(None, exc.message)
-            else:
-                self.message_user(request, f"{updated} — {updated.get_state_display().lower()}.")
-                return HttpResponseRedirect(reverse("admin:verification_approvalqueue_changelist"))
-        return self._page(
-            request, obj, f"{decision.capitalize()}: {obj}", form, decision.capitalize()
-        )
 
 
 @admin.register(VerificationRequest)

@@ -1,6 +1,10 @@
 """Forms of the verification screens: choices only, so no secret can be typed in."""
 
+from typing import cast
+
 from django import forms
+
+from core.choices import RiskLevel
 
 from .models import CheckMethod, FactorKind, SensitiveAction, VerificationRequest
 from .rules import RULES
@@ -25,9 +29,10 @@ class FactorForm(forms.Form):
 
     def __init__(self, *args, request: VerificationRequest, **kwargs):
         super().__init__(*args, **kwargs)
-        accepted = RULES[request.risk_level].accepted
-        self.fields["kind"].choices = [c for c in FactorKind.choices if c[0] in accepted]
-        self.fields["kind"].help_text = f"Verify {RULES[request.risk_level].describe()}."
+        rule = RULES[RiskLevel(request.risk_level)]
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [c for c in FactorKind.choices if c[0] in rule.accepted]
+        kind.help_text = f"Verify {rule.describe()}."
 
 
 class DecisionForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from io import StringIO
 
+from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -94,8 +95,10 @@ def test_a_lead_who_requested_sees_no_approve_button_and_is_refused(client_as, l
         reverse("admin:verification_verificationrequest_change", args=[request.pk])
     ).content.decode()
     assert decide_url(request, "approve") not in page
-    response = client.post(decide_url(request, "approve"), {"reason": "self"}, follow=True)
-    assert "Four eyes" in response.content.decode()
+    response = client.post(decide_url(request, "approve"), {"reason": "self"})
+    assert response.status_code == 200  # the form again, the refusal on it once
+    assert "Four eyes" in str(response.context["form"].non_field_errors())
+    assert [str(m) for m in get_messages(response.wsgi_request)] == []
     request.refresh_from_db()
     assert request.state == VerificationState.AWAITING_APPROVAL
 
@@ -126,3 +129,29 @@ def test_no_secret_value_reaches_the_database_history_or_outbox(client_as, agent
     # Quoted or with its words: bare digits could occur by chance inside a timestamp.
     for secret in (f'"{SECRET_DIGITS}"', f"ends {SECRET_DIGITS}", SECRET_AMOUNT):
         assert secret not in text
+
+
+def test_the_pages_list_the_factors_and_the_customers_requests(client_as, agent, lead, customer):
+    request = walk_high_risk(client_as(agent), customer)
+    client = client_as(lead)
+    page = client.get(
+        reverse("admin:verification_verificationrequest_change", args=[request.pk])
+    ).content.decode()
+    assert page.count("<td>matched</td>") == 3 and "<td>agent1</td>" in page
+    page = client.get(reverse("admin:escalation_customer_change", args=[customer.pk]))
+    link = reverse("admin:verification_verificationrequest_change", args=[request.pk])
+    assert f'<a href="{link}">#{request.pk}</a>' in page.content.decode()
+
+
+def test_starting_from_a_ticket_ties_the_verification_to_it(client_as, agent, make_ticket):
+    ticket = make_ticket(state="open")
+    response = client_as(agent).post(
+        start_url(ticket.customer) + f"?ticket={ticket.reference}",
+        {"action": action("2fa-removal").pk},
+    )
+    started = VerificationRequest.objects.get()
+    assert response["Location"] == factor_url(started).replace("factor/", "change/")
+    assert started.ticket_id == ticket.pk
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"{started} started: record the factors now."
+    ]

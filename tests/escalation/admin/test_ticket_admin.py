@@ -1,11 +1,14 @@
 """A lead (or agent) runs tickets from the admin; every button goes through the services."""
 
 import pytest
+from django import forms
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from core.choices import Tier
+from escalation.forms import TicketAddForm
 from escalation.models import Ticket, TicketState
+from escalation.policies import refusal
 from tests.factories import CustomerFactory, category, escalate_form
 
 
@@ -40,8 +43,12 @@ def test_lead_creates_a_ticket_for_a_customer(client_as, lead, agent, customer):
     response = client_as(lead).post(
         reverse("admin:escalation_ticket_add"), add_data(customer, agent)
     )
-    assert response.status_code == 302
     ticket = Ticket.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:escalation_ticket_changelist")
+    assert messages_of(response) == [
+        f'The ticket “<a href="{change_url(ticket)}">{ticket}</a>” was added successfully.'
+    ]
     assert (ticket.owner, ticket.priority, ticket.state) == (agent, "critical", "new")
     created = ticket.history.get()
     assert created.history_user == lead and created.history_change_reason == "create"
@@ -64,6 +71,84 @@ def test_add_with_unknown_category_shows_an_error_and_saves_nothing(
     )
     assert response.status_code == 200
     assert "Select a valid choice" in str(response.context["adminform"].form.errors["category"])
+    assert not Ticket.objects.exists()
+
+
+def refused_add(response, field):
+    """The add form shown again with exactly one error, on `field`, and nothing else said."""
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == [field] and len(errors[field]) == 1
+    assert messages_of(response) == []
+    page = response.content.decode()
+    assert "added successfully" not in page and "/None/" not in page
+    return errors[field][0]
+
+
+def test_an_owner_who_is_not_a_support_agent_is_refused_once_and_nothing_is_saved(
+    client_as, lead, auditor, customer
+):
+    response = client_as(lead).post(
+        reverse("admin:escalation_ticket_add"), add_data(customer, auditor)
+    )
+    assert "Select a valid choice" in refused_add(response, "owner")
+    assert not Ticket.objects.exists()
+
+
+def test_a_retired_category_is_refused_once_and_nothing_is_saved(client_as, lead, agent, customer):
+    retired = category("fraud")
+    retired.is_active = False
+    retired.save()
+    response = client_as(lead).post(
+        reverse("admin:escalation_ticket_add"), add_data(customer, agent)
+    )
+    assert "Select a valid choice" in refused_add(response, "category")
+    assert not Ticket.objects.exists()
+
+
+def test_an_agent_opening_a_ticket_for_someone_else_is_refused_once_on_the_form(
+    client_as, agent, agent2, customer
+):
+    """The form offers every support agent; the service lets only leads open tickets for
+    someone else. Its refusal is the one error above the form: no success, no row."""
+    response = client_as(agent).post(
+        reverse("admin:escalation_ticket_add"), add_data(customer, agent2)
+    )
+    assert refused_add(response, "__all__") == "Only leads open tickets for someone else."
+    assert not Ticket.objects.exists()
+    response = client_as(agent).post(
+        reverse("admin:escalation_ticket_add"), add_data(customer, agent)
+    )
+    assert response.status_code == 302 and Ticket.objects.get().owner == agent
+
+
+def test_the_services_refusal_of_an_add_shows_on_the_form_not_as_a_success(
+    client_as, lead, agent, customer, monkeypatch
+):
+    """The agent loses their role after the form offered them and before ticket_create ran
+    (another lead, meanwhile): the service refuses, the form says why, once; no row, and
+    no "added successfully" with a link to /ticket/None/."""
+
+    def clean_then_role_removed(form):
+        data = forms.ModelForm.clean(form)
+        agent.groups.clear()
+        return data
+
+    monkeypatch.setattr(TicketAddForm, "clean", clean_then_role_removed)
+    response = client_as(lead).post(
+        reverse("admin:escalation_ticket_add"), add_data(customer, agent)
+    )
+    assert refused_add(response, "owner") == "agent1 is not an active support agent."
+    assert not Ticket.objects.exists()
+
+
+def test_a_user_without_the_add_permission_is_refused_and_nothing_is_saved(
+    client_as, auditor, agent, customer
+):
+    response = client_as(auditor).post(
+        reverse("admin:escalation_ticket_add"), add_data(customer, agent)
+    )
+    assert response.status_code == 403
     assert not Ticket.objects.exists()
 
 
@@ -135,20 +220,28 @@ def test_agent_cannot_cancel_even_by_a_hand_made_post(client_as, make_ticket, ag
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.OPEN
 
 
-def test_fsm_admin_style_transition_post_is_ignored(client_as, make_ticket, agent):
-    """django-fsm-2's admin mixin runs `_fsm_transition_to` unchecked; we never honour it."""
+def test_a_hand_made_fsm_transition_post_changes_neither_state_nor_history(
+    client_as, make_ticket, lead
+):
+    """django-fsm-2's admin mixin would run `_fsm_transition_to` unchecked and save twice.
+    A lead may cancel this ticket with the Cancel button; the hand-made field does nothing:
+    the edit is saved (one history row, for the edit) and the ticket stays open."""
     ticket = make_ticket(state="open")
-    data = {
-        "subject": ticket.subject,
-        "description": "",
-        "priority": ticket.priority,
-        "category": ticket.category_id,
-        "sentiment": "calm",
-        "external_reference": "",
-        "_fsm_transition_to": "cancel",
-    }
-    client_as(agent).post(change_url(ticket), data)
-    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.OPEN
+    assert refusal(ticket, lead, "cancel") is None  # the proper button would cancel it
+    before = list(ticket.history.values_list("history_id", flat=True))
+    data = edit_data(ticket, sentiment=ticket.sentiment, _fsm_transition_to="cancel")
+    response = client_as(lead).post(change_url(ticket), data)
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.OPEN
+    assert list(ticket.history.values_list("history_id", flat=True)) == before
+    data = edit_data(ticket, sentiment=ticket.sentiment, subject="Sync stopped again")
+    data["_fsm_transition_to"] = "cancel"
+    client_as(lead).post(change_url(ticket), data)
+    ticket.refresh_from_db()
+    assert (ticket.state, ticket.subject) == (TicketState.OPEN, "Sync stopped again")
+    latest = ticket.history.exclude(history_id__in=before)
+    assert [(h.state, h.history_change_reason) for h in latest] == [("open", "edit: subject")]
 
 
 def test_unknown_action_is_404(client_as, make_ticket, lead):

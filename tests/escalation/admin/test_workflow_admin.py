@@ -1,5 +1,6 @@
 """The workflow in the admin: contacts from templates, the timeline, template editing."""
 
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from escalation import services
@@ -90,3 +91,30 @@ def test_the_ticket_page_shows_the_whole_timeline_in_a_fixed_number_of_queries(
         "Needs DB access",
     ):
         assert text in page
+
+
+def step_url(request, step):
+    return reverse("admin:escalation_departmentrequest_step", args=[request.pk, step])
+
+
+def test_a_department_request_is_walked_by_its_step_buttons(client_as, make_ticket, agent, auditor):
+    ticket = make_ticket(state="open")
+    request = services.department_request_open(
+        ticket=ticket, actor=agent, needed="Logs", customer_impact="Blocked", findings="E-42"
+    )
+    client = client_as(agent)
+    response = client.post(step_url(request, "acknowledge"), {"external_reference": "J" * 101})
+    assert list(response.context["form"].errors) == ["external_reference"]
+    response = client.post(step_url(request, "acknowledge"), {"external_reference": "OPS-1"})
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"{request}: acknowledge recorded."
+    ]
+    response = client.post(step_url(request, "close"))  # not answered yet: the service refuses
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    client.post(step_url(request, "answer"), {"answer": "Restarted the worker"})
+    response = client.post(step_url(request, "close"))
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.state, request.external_reference) == ("closed", "OPS-1")
+    assert client.get(step_url(request, "explode")).status_code == 404
+    assert client_as(auditor).post(step_url(request, "cancel"), {"reason": "x"}).status_code == 403

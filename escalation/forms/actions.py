@@ -1,14 +1,20 @@
-"""Forms of the ticket admin: they validate input; services decide and write."""
+"""One small form per ticket button: it validates input and names the service's arguments.
+
+The admin's step pages and the desk build them the same way (`escalation.actions`).
+"""
+
+from collections.abc import Sequence
+from typing import cast
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from contacts.models import Department
 from core.choices import Tier
 
-from .models import (
+from ..models import (
     AUTOMATIC_TRIGGERS,
-    Category,
     Channel,
     CommunicationTemplate,
     Direction,
@@ -18,117 +24,35 @@ from .models import (
     Ticket,
     Trigger,
 )
-from .policies import EDITABLE_FIELDS, edit_refusal
-from .selectors import support_staff
-from .services import REQUIRED_TEXT, ticket_input_errors
-
-
-class TicketAddForm(forms.ModelForm):
-    priority = forms.ChoiceField(
-        choices=[("", "Category default")] + list(Ticket._meta.get_field("priority").choices),
-        required=False,
-        help_text="Leave empty to take the category's default priority.",
-    )
-
-    class Meta:
-        model = Ticket
-        fields = [
-            "customer",
-            "category",
-            "owner",
-            "subject",
-            "description",
-            "priority",
-            "sentiment",
-            "external_reference",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(is_active=True)
-        self.fields["owner"].queryset = support_staff()
-        self.fields["owner"].help_text = "The one person accountable for the ticket."
-
-    def clean(self):
-        data = super().clean()
-        if not self.errors:
-            errors = ticket_input_errors(
-                customer=data.get("customer"),
-                category=data.get("category"),
-                owner=data.get("owner"),
-            )
-            for field, messages in errors.items():
-                self.add_error(field, messages)
-        return data
-
-
-class TicketChangeForm(forms.ModelForm):
-    class Meta:
-        model = Ticket
-        fields = list(EDITABLE_FIELDS)  # exactly what ticket_update accepts
-
-    user = None  # set by the admin's get_form: edits are checked for this user
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "category" in self.fields:
-            self.fields["category"].queryset = Category.objects.filter(is_active=True)
-
-    def clean(self):
-        data = super().clean()
-        if self.user is not None and not self.errors:
-            original = type(self.instance).objects.get(pk=self.instance.pk)
-            changes = {
-                f: data[f]
-                for f in self.changed_data
-                if f in EDITABLE_FIELDS and f in data and getattr(original, f) != data[f]
-            }
-            message = edit_refusal(original, self.user, changes)
-            if message:
-                raise forms.ValidationError(message)
-        return data
-
-
-class CategoryForm(forms.ModelForm):
-    required_info = forms.MultipleChoiceField(
-        label="Information the hand-off must contain",
-        choices=HandoffInfo.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-
-    class Meta:
-        model = Category
-        fields = [
-            "code",
-            "name",
-            "group",
-            "default_priority",
-            "route_to",
-            "copy_to",
-            "required_info",
-            "verification_level",
-            "troubleshooting_required",
-            "guidance",
-            "is_active",
-        ]
-
-
-# --- one small form per ticket action -------------------------------------------------
+from ..selectors import support_staff
+from ..services import REQUIRED_TEXT
 
 
 class ActionForm(forms.Form):
-    reason = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    """A button's form: no fields of its own; subclasses add them and name the arguments
+    of the service (`service_kwargs`)."""
+
+    # Communication templates the page offers to fill the form from (the contact form's).
+    templates: Sequence[CommunicationTemplate] = ()
 
     def __init__(self, *args, ticket: Ticket, **kwargs):
         super().__init__(*args, **kwargs)
         self.ticket = ticket
 
     def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class NoteForm(ActionForm):
+    """A button with an optional note, kept in the history's change reason."""
+
+    reason = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def service_kwargs(self) -> dict:
         return {"reason": self.cleaned_data["reason"]}
 
 
-class ReasonRequiredForm(ActionForm):
+class ReasonRequiredForm(NoteForm):
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -186,7 +110,8 @@ class EscalateForm(ReasonRequiredForm):
 
     def __init__(self, *args, ticket: Ticket, **kwargs):
         super().__init__(*args, ticket=ticket, **kwargs)
-        self.fields["to_tier"].choices = [(t.value, t.label) for t in Tier if t > ticket.tier]
+        to_tier = cast(forms.TypedChoiceField, self.fields["to_tier"])
+        to_tier.choices = [(t.value, t.label) for t in Tier if t > ticket.tier]
         self.fields["target_team"].initial = ticket.category.route_to_id
         self.fields["summary"].initial = ticket.subject
         self.fields["sentiment"].initial = ticket.sentiment
@@ -232,7 +157,6 @@ CONFIRMATION = [
 
 
 class ResolveForm(ActionForm):
-    reason = None
     summary = forms.CharField(label="Resolution summary", widget=forms.Textarea(attrs={"rows": 4}))
     customer_confirmed = forms.TypedChoiceField(
         label="Customer confirmation",
@@ -248,7 +172,7 @@ class ResolveForm(ActionForm):
         }
 
 
-class CloseForm(ActionForm):
+class CloseForm(NoteForm):
     YES_NO = [("yes", "Yes"), ("no", "No")]
     resolved_by_specialist = forms.TypedChoiceField(
         label="Did the specialised team resolve it?",
@@ -280,29 +204,25 @@ class CloseForm(ActionForm):
 
 
 class RcaForm(ActionForm):
-    reason = None
     root_cause = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     contributing_factors = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     preventive_actions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     knowledge_base_updated = forms.BooleanField(label="Knowledge base updated", required=False)
 
-    def service_kwargs(self) -> dict:
-        return dict(self.cleaned_data)
-
 
 class ReassignForm(ReasonRequiredForm):
-    owner = forms.ModelChoiceField(label="New owner", queryset=None)
+    owner = forms.ModelChoiceField(label="New owner", queryset=get_user_model().objects.none())
 
     def __init__(self, *args, ticket: Ticket, **kwargs):
         super().__init__(*args, ticket=ticket, **kwargs)
-        self.fields["owner"].queryset = support_staff().exclude(pk=ticket.owner_id)
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
+        owner.queryset = support_staff().exclude(pk=ticket.owner_id)
 
     def service_kwargs(self) -> dict:
         return {**super().service_kwargs(), "owner": self.cleaned_data["owner"]}
 
 
 class CsatForm(ActionForm):
-    reason = None
     score = forms.TypedChoiceField(
         label="CSAT score", coerce=int, choices=[(i, str(i)) for i in range(1, 6)]
     )
@@ -314,7 +234,6 @@ class CsatForm(ActionForm):
 class CommunicationForm(ActionForm):
     """A contact or note; a chosen template is rendered into the body, editable before saving."""
 
-    reason = None
     direction = forms.ChoiceField(choices=Direction.choices, initial=Direction.OUTBOUND)
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.EMAIL)
     template = forms.ModelChoiceField(
@@ -345,7 +264,6 @@ class CommunicationForm(ActionForm):
 
 
 class DepartmentRequestForm(ActionForm):
-    reason = None
     department = forms.ModelChoiceField(queryset=Department.objects.all())
     needed = forms.CharField(
         label="Action or information needed", widget=forms.Textarea(attrs={"rows": 3})
@@ -364,13 +282,13 @@ class DepartmentRequestForm(ActionForm):
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "open": ActionForm,
+    "open": NoteForm,
     "escalate": EscalateForm,
-    "accept_escalation": ActionForm,
+    "accept_escalation": NoteForm,
     "return_escalation": ReasonRequiredForm,
     "wait_on_customer": ReasonRequiredForm,
     "wait_on_department": ReasonRequiredForm,
-    "resume": ActionForm,
+    "resume": NoteForm,
     "resolve": ResolveForm,
     "reopen": ReasonRequiredForm,
     "close": CloseForm,
@@ -379,6 +297,6 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "record_csat": CsatForm,
     "log_contact": CommunicationForm,
     "request_department": DepartmentRequestForm,
-    "reapply_sla": ActionForm,
+    "reapply_sla": NoteForm,
     "record_rca": RcaForm,
 }
