@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: install browser run test lint bench clean
+.PHONY: install browser run test lint bench drill clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ lint: install
 
 bench: install
 	$(PY) tests/load/bench.py
+
+# The outbox crash drill: 10,000 pending messages, kill -9 of the worker, restart; PostgreSQL
+# and Redis on this machine (DRILL_DATABASE_URL, DRILL_REDIS_URL to point elsewhere).
+drill: install
+	$(PY) tests/load/crash_drill.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

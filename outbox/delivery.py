@@ -1,16 +1,18 @@
 """Delivery: claim a message, send it without holding a lock, record what happened.
 
 The guarantee is at-least-once, and honest about it:
-- A claim counts the attempt and moves the next try into the future in its own committed
-  transaction *before* anything is sent, so a worker killed mid-send (or a task cut off
-  by the worker's timeout) cannot roll the attempt back: the attempt limit is always
-  reached, and the message is simply tried again later.
+- A claim counts the attempt and moves the next try into the future (a lease the worker
+  renews while it sends) in its own committed transaction *before* anything is sent, so a
+  worker killed mid-send (or a task cut off by the worker's timeout) cannot roll the
+  attempt back: the attempt limit is always reached, and the message is simply tried
+  again once the lease ends.
 - The send holds no row lock, and each transport is bounded in time (EMAIL_TIMEOUT,
   CHAT_TIMEOUT), so a hanging server stalls one message for seconds, not the outbox.
 - Every failure of one message (a refused address, a malformed header, a transport
   error, a bug) is recorded on that message and never stops the others.
-- A message sent but not yet recorded when its worker died is sent again on retry. It
-  carries the same idempotency key every time (the email's Message-ID, the chat
+- Outcomes are recorded a chunk (CLAIM_CHUNK messages) at a time, so a message sent but
+  not yet recorded when its worker died is sent again on retry. It carries the same
+  idempotency key every time (the email's Message-ID, the chat
   webhook's Idempotency-Key header), so a receiver can drop the duplicate.
 """
 
@@ -30,13 +32,12 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from core.actors import system_user
-from core.history import save_audited
 
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
-CLAIM_CHUNK = 20  # messages claimed (and charged an attempt) at a time
+CLAIM_CHUNK = 50  # messages claimed (and charged an attempt) at a time
 TIME_BUDGET_SECONDS = 40  # a delivery task stops claiming after this (worker timeout: 60)
 
 
@@ -49,8 +50,19 @@ class Undeliverable(Exception):
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """Back-off after the n-th attempt: base, 2 x base, 4 x base, ..."""
+    """Back-off after the n-th failed attempt: base, 2 x base, 4 x base, ..."""
     return timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+
+
+def send_limit() -> timedelta:
+    """The longest one send can take (its transport's timeout)."""
+    return timedelta(seconds=max(settings.EMAIL_TIMEOUT, settings.CHAT_TIMEOUT))
+
+
+def lease() -> timedelta:
+    """How long a claim keeps other workers off a chunk. The worker renews it while it is
+    still sending, so it can be short: a dead worker's chunk is due again soon."""
+    return 2 * send_limit() + timedelta(seconds=5)
 
 
 def idempotency_key(message: OutboxMessage) -> str:
@@ -66,16 +78,17 @@ def one_line(value: str) -> str:
 
 def claim(ids: list[int], now: datetime) -> list[OutboxMessage]:
     """Take the due, pending messages among `ids` that no other worker holds, count the
-    attempt and push their next try out by the back-off; committed before sending."""
+    attempt and keep them off other workers for the lease; committed before sending."""
     with transaction.atomic():
         messages = list(
             OutboxMessage.objects.select_for_update(skip_locked=True)
             .filter(pk__in=ids, state=OutboxMessage.State.PENDING, next_attempt_at__lte=now)
             .order_by("pk")
         )
+        until = now + lease()
         for message in messages:
             message.attempts += 1
-            message.next_attempt_at = now + retry_delay(message.attempts)
+            message.next_attempt_at = until
         bulk_update_with_history(
             messages,
             OutboxMessage,
@@ -152,28 +165,58 @@ class Transports:
             self._smtp = None
 
 
-def record(message: OutboxMessage, error: Exception | None, now: datetime) -> None:
-    """Write the outcome of one attempt on that message only."""
+def renew(messages: list[OutboxMessage], now: datetime) -> list[OutboxMessage]:
+    """Extend the lease on the claimed messages still ours (pending, same attempt count:
+    nobody re-claimed them meanwhile); the others are dropped from this worker's hands."""
+    with transaction.atomic():
+        current = dict(
+            OutboxMessage.objects.select_for_update()
+            .filter(pk__in=[m.pk for m in messages], state=OutboxMessage.State.PENDING)
+            .values_list("pk", "attempts")
+        )
+        ours = [m for m in messages if current.get(m.pk) == m.attempts]
+        for message in ours:
+            message.next_attempt_at = now + lease()
+        bulk_update_with_history(
+            ours,
+            OutboxMessage,
+            ["next_attempt_at"],
+            default_user=system_user(),
+            default_change_reason="claim renewed",
+        )
+    return ours
+
+
+def outcome(message: OutboxMessage, error: Exception | None, now: datetime) -> str:
+    """Apply the result of one attempt to the message in memory; returns the history reason."""
     if error is None:
         message.mark_sent()
         message.sent_at, message.last_error = now, ""
-        reason = "delivered"
+        return "delivered"
+    message.last_error = str(error)[:2000] or error.__class__.__name__
+    if isinstance(error, Undeliverable) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        message.give_up()
+        logger.warning("outbox message %s gave up: %s", message.pk, message.last_error)
     else:
-        message.last_error = str(error)[:2000] or error.__class__.__name__
-        final = isinstance(error, Undeliverable)
-        if final or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            message.give_up()
-            logger.warning("outbox message %s gave up: %s", message.pk, message.last_error)
-        else:
-            message.record_failure()
-        reason = "delivery failed"
+        message.record_failure()
+        message.next_attempt_at = now + retry_delay(message.attempts)
+    return "delivery failed"
+
+
+def record(results: list[tuple[OutboxMessage, str]]) -> None:
+    """Write the outcomes of one chunk, each on its own message, in one transaction."""
+    by_reason: dict[str, list[OutboxMessage]] = {}
+    for message, reason in results:
+        by_reason.setdefault(reason, []).append(message)
     with transaction.atomic():
-        save_audited(
-            message,
-            actor=system_user(),
-            reason=reason,
-            update_fields=["state", "sent_at", "last_error"],
-        )
+        for reason, messages in by_reason.items():
+            bulk_update_with_history(
+                messages,
+                OutboxMessage,
+                ["state", "sent_at", "last_error", "next_attempt_at"],
+                default_user=system_user(),
+                default_change_reason=reason,
+            )
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -190,13 +233,24 @@ def deliver(ids: list[int]) -> list[int]:
         for position, chunk in enumerate(_chunks(ids)):
             if time.monotonic() - started > TIME_BUDGET_SECONDS:
                 return ids[position * CLAIM_CHUNK :]
-            for message in claim(chunk, timezone.now()):
+            results = []
+            claimed_at = timezone.now()
+            queue = claim(chunk, claimed_at)
+            expires = claimed_at + lease()
+            while queue:
+                if timezone.now() + send_limit() >= expires:
+                    queue = renew(queue, timezone.now())
+                    expires = timezone.now() + lease()
+                    if not queue:
+                        break
+                message = queue.pop(0)
                 error: Exception | None = None
                 try:
                     transports.send(message)
                 except Exception as exc:  # noqa: BLE001 - one message's failure never stops the rest
                     error = exc
-                record(message, error, timezone.now())
+                results.append((message, outcome(message, error, timezone.now())))
+            record(results)
     finally:
         transports.close()
     return []

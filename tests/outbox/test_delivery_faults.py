@@ -47,7 +47,9 @@ def pending(n: int, **fields) -> list[OutboxMessage]:
 
 
 def states(rows) -> list[tuple[str, int]]:
-    return [(m.state, m.attempts) for m in OutboxMessage.objects.filter(pk__in=[r.pk for r in rows])]
+    return [
+        (m.state, m.attempts) for m in OutboxMessage.objects.filter(pk__in=[r.pk for r in rows])
+    ]
 
 
 def test_a_message_with_a_line_break_in_its_header_never_blocks_the_messages_behind_it(db, smtp):
