@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from .roles import writes_in_admin
+
 admin.site.site_header = "Escalation back office"
 admin.site.site_title = "Escalation back office"
 admin.site.index_title = "Escalations, SLAs, verification and the directory"
@@ -30,6 +32,17 @@ class AuditedAdmin(SimpleHistoryAdmin):
     models a revert would bypass the transitions. So POST is refused outright.
     The history page shows the audit trail's entries for this one record.
     """
+
+    # Agents work in the desk and auditors only read: for them every admin page is
+    # read-only, whatever their model permissions say (core.roles.writes_in_admin).
+    def has_add_permission(self, request, *args):
+        return writes_in_admin(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return writes_in_admin(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return writes_in_admin(request.user) and super().has_delete_permission(request, obj)
 
     def history_view(self, request, object_id, extra_context=None):
         if _history_page:

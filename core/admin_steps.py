@@ -44,20 +44,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
+from .forms import show_refusal_on_form
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin as _AdminBase
 else:
     _AdminBase = object  # a mixin at run time; type checkers see the ModelAdmin it extends
-
-
-def show_refusal_on_form(form: forms.BaseForm, refusal: ApplicationError) -> None:
-    """A service's refusal as form errors: each field error on its field (above the form
-    when the form has no such field), else the refusal's message once above the form."""
-    for name, errors in refusal.field_errors.items():
-        form.add_error(name if name in form.fields else None, errors)
-    if not refusal.field_errors:
-        form.add_error(None, refusal.message)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,12 @@ import time
 from collections.abc import Callable
 
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
+
+from .roles import writes_in_admin
 
 NUL = "\x00"
 LAST_SEEN = "last_seen"
@@ -61,4 +65,29 @@ class KeepSessionAlive:
             now = int(time.time())
             if now - int(session.get(LAST_SEEN, 0)) >= RENEW_AFTER_SECONDS:
                 session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class AdminReadOnlyForViewers:
+    """Every write to the admin by someone the admin is read-only for (agents, auditors)
+    is a 403, whatever the page: one rule instead of a check in every view and action.
+    Signing in and out stay open to everyone."""
+
+    OPEN = ("login/", "logout/", "password_change/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.prefix = ""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            self.prefix = self.prefix or reverse("admin:index")
+            path = request.path
+            if (
+                path.startswith(self.prefix)
+                and not path[len(self.prefix) :].startswith(self.OPEN)
+                and request.user.is_authenticated
+                and not writes_in_admin(request.user)
+            ):
+                raise PermissionDenied("The admin is read-only for your role.")
         return self.get_response(request)

@@ -110,6 +110,22 @@ def sync_roles(apps, schema_editor=None) -> None:
         group.permissions.set([permissions[c] for c in sorted(granted)])
 
 
+# The admin is where leads and directory admins change records; agents work in the desk and
+# auditors only read, so for everyone else the admin is read-only (see core.admin).
+ADMIN_WRITERS = (LEAD, DIRECTORY_ADMIN)
+
+
+def writes_in_admin(user) -> bool:
+    """Whether this user may change anything through the admin (cached on the user)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    cached = getattr(user, "_writes_in_admin", None)
+    if cached is None:
+        cached = user.is_superuser or user.groups.filter(name__in=ADMIN_WRITERS).exists()
+        user._writes_in_admin = cached
+    return cached
+
+
 def user_tier(user) -> int | None:
     """The highest support tier among the user's role groups (None: not a support role)."""
     if not user.is_authenticated:

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from core.admin_steps import show_refusal_on_form
 from core.errors import ApplicationError
+from core.forms import show_refusal_on_form
 
 from .forms import ACTION_FORMS, ActionForm
 from .models import CommunicationTemplate, Direction, Ticket

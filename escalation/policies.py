@@ -142,6 +142,17 @@ def edit_refusal(ticket: Ticket, user, changes: dict) -> str | None:
     return None
 
 
+def scope_to_user(user: Actor, records: QuerySet, ticket: str = "") -> QuerySet:
+    """Narrow tickets (or records of tickets, reached through `ticket`, e.g. "ticket") to
+    what this user may see in the admin: an agent what the desk shows them (their own
+    tickets and their tier's); leads and view-only roles (auditors) everything."""
+    tier = user_tier(user)
+    if is_lead(user) or tier is None:
+        return records
+    prefix = f"{ticket}__" if ticket else ""
+    return records.filter(Q(**{f"{prefix}owner": user}) | Q(**{f"{prefix}tier": tier}))
+
+
 def tickets_visible_to(user: Actor) -> QuerySet[Ticket]:
     """What a user may look at: leads everything; agents their own tickets and their
     tier's (their team's) tickets; anyone else nothing."""

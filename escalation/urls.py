@@ -1,13 +1,27 @@
 from django.urls import path
 
-from . import views
+from .desk import department_requests, tickets, verification
 
 app_name = "desk"
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("search/", views.search, name="search"),
-    path("ticket/<int:pk>/", views.ticket, name="ticket"),
-    path("ticket/<int:pk>/act/<slug:action>/", views.ticket_action, name="ticket_action"),
-    path("ticket/<int:pk>/verify/", views.verification_start_view, name="verification_start"),
-    path("ticket/<int:pk>/verify/<int:request_id>/", views.verification_view, name="verification"),
+    path("", tickets.queue, name="queue"),
+    path("search/", tickets.search, name="search"),
+    path("ticket/new/", tickets.ticket_new, name="ticket_new"),
+    path("ticket/<int:pk>/", tickets.ticket, name="ticket"),
+    path("ticket/<int:pk>/act/<slug:action>/", tickets.ticket_action, name="ticket_action"),
+    path(
+        "ticket/<int:pk>/department-request/<int:request_id>/<slug:step>/",
+        department_requests.department_request_step,
+        name="department_request_step",
+    ),
+    path(
+        "ticket/<int:pk>/verify/",
+        verification.verification_start_view,
+        name="verification_start",
+    ),
+    path(
+        "ticket/<int:pk>/verify/<int:request_id>/",
+        verification.verification_view,
+        name="verification",
+    ),
 ]

@@ -24,7 +24,7 @@ from ..formatting import span
 from ..forms import TicketAddForm, TicketChangeForm
 from ..metrics.admin import MetricFilter
 from ..models import IncidentState, MajorIncident, SlaStatus, Ticket, TicketState
-from ..policies import EDITABLE_FIELDS, TICKET_ACTIONS
+from ..policies import EDITABLE_FIELDS, TICKET_ACTIONS, scope_to_user
 from ..policies import refusal as ticket_action_refusal
 from ..selectors import (
     sla_status_conditions,
@@ -182,7 +182,7 @@ class TicketAdmin(ServiceAdminMixin, AuditedAdmin):
     # --- list ---------------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return ticket_list_queryset()
+        return scope_to_user(request.user, ticket_list_queryset())
 
     def lookup_allowed(self, lookup, value, request=None):
         return lookup in MetricFilter.SCOPE_PARAMS or super().lookup_allowed(lookup, value, request)

@@ -10,6 +10,7 @@ from core.admin_steps import AdminStep, ServiceAdminMixin
 
 from ..forms import RequestAcknowledgeForm, RequestAnswerForm, RequestCancelForm
 from ..models import Communication, DepartmentRequest, Escalation
+from ..policies import scope_to_user
 from ..services import (
     department_request_acknowledge,
     department_request_answer,
@@ -22,7 +23,10 @@ RECORD = "escalation.change_ticket"
 
 
 class ReadOnlyRecordAdmin(ReadOnlyAdminMixin, AuditedAdmin):
-    pass
+    """A ticket's records, shown to whoever may see the ticket (scoped like the desk)."""
+
+    def get_queryset(self, request):
+        return scope_to_user(request.user, super().get_queryset(request), ticket="ticket")
 
 
 @admin.register(Escalation)

@@ -22,6 +22,7 @@ from .actions import (
 )
 from .categories import CategoryForm
 from .department_requests import RequestAcknowledgeForm, RequestAnswerForm, RequestCancelForm
+from .desk import NewTicketForm
 from .incidents import IncidentResolveForm, MajorIncidentForm
 from .tickets import TicketAddForm, TicketChangeForm
 
@@ -37,6 +38,7 @@ __all__ = [
     "EscalateForm",
     "IncidentResolveForm",
     "MajorIncidentForm",
+    "NewTicketForm",
     "NoteForm",
     "RcaForm",
     "ReasonRequiredForm",

@@ -6,8 +6,15 @@
 `escalation.rules`. Pages, the admin and tasks import the names below.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from .communications import communication_log, template_render, template_values
-from .customers import customer_document_verification, customer_mark_churn_risk
+from .customers import (
+    customer_document_verification,
+    customer_find_or_create,
+    customer_mark_churn_risk,
+)
 from .department_requests import (
     department_request_acknowledge,
     department_request_answer,
@@ -51,6 +58,7 @@ __all__ = [
     "TICKET_ACTION_SERVICES",
     "communication_log",
     "customer_document_verification",
+    "customer_find_or_create",
     "customer_mark_churn_risk",
     "department_request_acknowledge",
     "department_request_answer",
@@ -85,7 +93,7 @@ __all__ = [
 ]
 
 # The service behind each ticket button (admin and desk dispatch through this map).
-TICKET_ACTION_SERVICES = {
+TICKET_ACTION_SERVICES: dict[str, Callable[..., Any]] = {
     "open": ticket_open,
     "escalate": ticket_escalate,
     "accept_escalation": ticket_accept_escalation,

@@ -4,14 +4,62 @@ Kept apart from tickets because a customer outlives each ticket, and every write
 theirs must land in the customer's own history (003 "Document verification results").
 """
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from core.actors import Actor
+from core.errors import InvalidInput, PermissionRefused
 from core.history import save_audited
+from core.validators import validate_single_line
 from verification.models import USABLE_STATES, VerificationRequest, VerificationState
 
 from ..models import Customer
+
+ADD_CUSTOMERS = "escalation.add_customer"
+
+
+def _customer_errors(email: str, name: str, company: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = ["Enter the customer's email address."]
+    for field, value, required in (("name", name, True), ("company", company, False)):
+        if required and not value:
+            errors[field] = ["Enter the customer's name."]
+        try:
+            validate_single_line(value)
+        except ValidationError as exc:
+            errors[field] = list(exc.messages)
+    return errors
+
+
+@transaction.atomic
+def customer_find_or_create(
+    *, actor: Actor, email: str, name: str = "", company: str = "", external_user_id: str = ""
+) -> Customer:
+    """The customer with this external user ID (else this email), or a new one; a new
+    customer needs a name. Existing records are not overwritten from here."""
+    email, name, company = (email or "").strip(), (name or "").strip(), (company or "").strip()
+    external_user_id = (external_user_id or "").strip()[:100]
+    match = Customer.objects.select_for_update()
+    found = (
+        match.filter(external_user_id=external_user_id).first() if external_user_id else None
+    ) or match.filter(email__iexact=email).order_by("pk").first()
+    if found is not None:
+        return found
+    if not actor.has_perm(ADD_CUSTOMERS):
+        raise PermissionRefused("Your role may not add customers.")
+    errors = _customer_errors(email, name, company)
+    if errors:
+        raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
+    customer = Customer(
+        email=email, name=name[:200], company=company[:200], external_user_id=external_user_id
+    )
+    save_audited(customer, actor=actor, reason="create")
+    return customer
 
 
 @transaction.atomic

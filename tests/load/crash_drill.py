@@ -114,7 +114,7 @@ def _recreate_database() -> None:
 
 def _start(env: dict) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603 - fixed arguments
-        [sys.executable, "manage.py", "qcluster"],
+        [sys.executable, "manage.py", "worker"],
         cwd=ROOT,
         env=env,
         start_new_session=True,  # its own process group: kill -9 reaches every worker

@@ -1,27 +1,22 @@
-"""The agents' desk (/desk/): plain pages over the same selectors the admin uses."""
-
-from functools import wraps
+"""The desk's ticket pages: my queue, search, a ticket, its actions, a new ticket."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.errors import ApplicationError
-from core.roles import user_tier
+from core.forms import show_refusal_on_form
 from sla.models import SlaSettings
-from verification.forms import FactorForm, StartForm
-from verification.models import VerificationState
 from verification.selectors import verification_requests_for
-from verification.services import verification_record_factor, verification_start
 
-from .actions import run_ticket_action
-from .models import HandoffInfo
-from .policies import TICKET_ACTIONS, refusal, tickets_visible_to
-from .selectors import (
+from ..actions import run_ticket_action
+from ..forms import NewTicketForm
+from ..models import HandoffInfo
+from ..policies import TICKET_ACTIONS, refusal, tickets_visible_to
+from ..selectors import (
     desk_queue,
     escalations_waiting_for,
     ticket_available_actions,
@@ -30,22 +25,9 @@ from .selectors import (
     ticket_search,
     with_sla_status,
 )
-from .timeline import ticket_timeline
-
-PAGE_SIZE = 25
-
-
-def desk_role_required(view):
-    """Support roles only (agents of every tier and leads); others get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if user_tier(request.user) is None:
-            raise PermissionDenied("The desk is for support agents and leads.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from ..services import customer_find_or_create, ticket_create
+from ..timeline import ticket_timeline
+from .base import PAGE_SIZE, desk_role_required
 
 
 @desk_role_required
@@ -96,6 +78,9 @@ def ticket(request, pk: int):
             "actions": ticket_available_actions(item, request.user),
             "timeline": ticket_timeline(item, limit=50),
             "route": ticket_route(item),
+            "department_requests": list(
+                item.department_requests.select_related("department").order_by("-pk")[:20]
+            ),
             "now": timezone.now(),
         },
     )
@@ -128,53 +113,33 @@ def ticket_action(request, pk: int, action: str):
 
 
 @desk_role_required
-def verification_start_view(request, pk: int):
-    """Start an identity verification for this ticket's customer (003 before sensitive acts)."""
-    item = ticket_for_user(request.user, pk)
-    form = StartForm(request.POST or None)
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    """Open a ticket from the desk (a case that reached an agent by phone or chat): find the
+    customer by email or add them, then the ticket, owned by the agent, in one go."""
+    form = NewTicketForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            started = verification_start(
-                subject=item.customer,
-                actor=request.user,
-                action=form.cleaned_data["action"],
-                ticket_id=item.pk,
-            )
+            with transaction.atomic():
+                customer = customer_find_or_create(
+                    actor=request.user,
+                    email=data["email"],
+                    name=data["name"],
+                    company=data["company"],
+                )
+                created = ticket_create(
+                    actor=request.user,
+                    customer=customer,
+                    category=data["category"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    priority=data["priority"] or None,
+                    sentiment=data["sentiment"],
+                    external_reference=data["external_reference"],
+                )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            show_refusal_on_form(form, exc)
         else:
-            return redirect("desk:verification", pk=item.pk, request_id=started.pk)
-    return render(request, "desk/verification.html", {"ticket": item, "form": form})
-
-
-@desk_role_required
-def verification_view(request, pk: int, request_id: int):
-    """See a verification's factors and record the next one (only matched/failed and how)."""
-    item = ticket_for_user(request.user, pk)
-    check = get_object_or_404(verification_requests_for(item.customer), pk=request_id)
-    form = None
-    if check.state == VerificationState.COLLECTING:
-        form = FactorForm(request.POST or None, request=check)
-        if request.method == "POST" and form.is_valid():
-            try:
-                check = verification_record_factor(
-                    request=check, actor=request.user, **form.cleaned_data
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    f"Factor recorded: the verification is {check.get_state_display().lower()}.",
-                )
-                return redirect("desk:verification", pk=item.pk, request_id=check.pk)
-    return render(
-        request,
-        "desk/verification.html",
-        {
-            "ticket": item,
-            "check": check,
-            "form": form,
-            "factors": check.factors.select_related("checked_by"),
-        },
-    )
+            messages.success(request, f"{created.reference} opened for {customer.name}.")
+            return redirect("desk:ticket", pk=created.pk)
+    return render(request, "desk/new_ticket.html", {"form": form})

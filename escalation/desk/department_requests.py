@@ -1,0 +1,79 @@
+"""A department's steps on a request, recorded from the desk by the ticket's owner (or
+whoever asked, or a lead): acknowledged, answered, closed or withdrawn (000 §4.2)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from core.errors import ApplicationError
+from core.forms import show_refusal_on_form
+
+from ..forms import RequestAcknowledgeForm, RequestAnswerForm, RequestCancelForm
+from ..policies import department_request_refusal
+from ..selectors import ticket_for_user
+from ..services import (
+    department_request_acknowledge,
+    department_request_answer,
+    department_request_cancel,
+    department_request_close,
+)
+from .base import desk_role_required
+
+
+@dataclass(frozen=True)
+class RequestStep:
+    label: str
+    done: str
+    service: Callable[..., Any]
+    form_class: type[forms.Form] = forms.Form
+
+
+REQUEST_STEPS = {
+    "acknowledge": RequestStep(
+        "Record acknowledgement",
+        "acknowledged",
+        department_request_acknowledge,
+        RequestAcknowledgeForm,
+    ),
+    "answer": RequestStep(
+        "Record the answer", "answered", department_request_answer, RequestAnswerForm
+    ),
+    "close": RequestStep("Close", "closed", department_request_close),
+    "cancel": RequestStep("Withdraw", "withdrawn", department_request_cancel, RequestCancelForm),
+}
+
+
+@desk_role_required
+def department_request_step(
+    request: HttpRequest, pk: int, request_id: int, step: str
+) -> HttpResponse:
+    spec = REQUEST_STEPS.get(step)
+    if spec is None:
+        raise Http404("Unknown step.")
+    ticket = ticket_for_user(request.user, pk)
+    asked = get_object_or_404(
+        ticket.department_requests.select_related("department", "ticket"), pk=request_id
+    )
+    refused = department_request_refusal(asked, request.user)
+    if refused:
+        messages.error(request, refused)
+        return redirect("desk:ticket", pk=ticket.pk)
+    form = spec.form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spec.service(request=asked, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            show_refusal_on_form(form, exc)
+        else:
+            messages.success(request, f"Request to {asked.department} {spec.done}.")
+            return redirect("desk:ticket", pk=ticket.pk)
+    return render(
+        request,
+        "desk/department_request_step.html",
+        {"ticket": ticket, "asked": asked, "step": spec, "form": form},
+    )
