@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 
+from core.formatting import CLOCK, duration_text
+
 from ..models import AccessEvent
 from .sources import (
     ACCESS_LABEL,
@@ -265,18 +267,9 @@ def readable(f: models.Field, value, related: dict) -> str:
     if isinstance(value, time):
         return formats.time_format(value, "TIME_FORMAT")
     if isinstance(value, timedelta):
-        return _duration(value)
+        return duration_text(value, style=CLOCK)
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
         return ", ".join(str(v) for v in value)
     if isinstance(value, list | dict):
         return json.dumps(value, sort_keys=True, ensure_ascii=False)
     return str(formats.localize(value))
-
-
-def _duration(value: timedelta) -> str:
-    minutes = int(value.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    parts = [f"{days} d"] if days else []
-    if rest or not days:
-        parts.append(f"{rest // 60} h {rest % 60:02d} min")
-    return " ".join(parts)

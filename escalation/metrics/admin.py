@@ -7,7 +7,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from core.admin import AuditedAdmin
 
 from ..models import MetricTarget
-from .figures import ticket_set_label, tickets_behind
+from .cohorts import ticket_set_label, tickets_behind
 from .scope import scope_from
 from .views import PERMISSION
 

@@ -10,7 +10,17 @@ from django.urls import reverse
 from core.choices import Tier
 
 from ..models import Plan
-from . import figures as f
+from .figures import (
+    EMPTY,
+    DepartmentRow,
+    Figure,
+    SlaRow,
+    TierRow,
+    duration,
+    percent,
+    value_text,
+)
+from .report import STAY_BUCKETS
 from .scope import Scope
 
 
@@ -43,7 +53,7 @@ def _if(row, scope: Scope) -> str:
     return tickets_url(row.tickets, scope) if row.decided > row.met_count else ""
 
 
-def figures_table(scope: Scope, rows: list[f.Figure]) -> Table:
+def figures_table(scope: Scope, rows: list[Figure]) -> Table:
     return Table(
         "figures",
         "Escalation figures",
@@ -64,7 +74,7 @@ def figures_table(scope: Scope, rows: list[f.Figure]) -> Table:
     )
 
 
-def tiers_table(scope: Scope, rows: list[f.TierRow]) -> Table:
+def tiers_table(scope: Scope, rows: list[TierRow]) -> Table:
     return Table(
         "tiers",
         "Time spent at each tier",
@@ -72,7 +82,7 @@ def tiers_table(scope: Scope, rows: list[f.TierRow]) -> Table:
             "Tier",
             "Completed stays",
             "Average time",
-            *[label for label, _ in f.STAY_BUCKETS],
+            *[label for label, _ in STAY_BUCKETS],
             "Target",
             "Status",
         ],
@@ -80,7 +90,7 @@ def tiers_table(scope: Scope, rows: list[f.TierRow]) -> Table:
             [
                 Cell(Tier(r.tier).label),
                 _count(r.stays, r.tickets, scope),
-                Cell(f.duration_text(r.average)),
+                Cell(duration(r.average)),
                 *[Cell(str(n)) for n in r.buckets],
                 Cell(r.target_text),
                 Cell(r.status_text),
@@ -92,7 +102,7 @@ def tiers_table(scope: Scope, rows: list[f.TierRow]) -> Table:
     )
 
 
-def departments_table(scope: Scope, rows: list[f.DepartmentRow]) -> Table:
+def departments_table(scope: Scope, rows: list[DepartmentRow]) -> Table:
     return Table(
         "departments",
         "Inter-departmental response time",
@@ -110,9 +120,9 @@ def departments_table(scope: Scope, rows: list[f.DepartmentRow]) -> Table:
                 Cell(r.name, tickets_url(r.tickets, scope)),
                 Cell(str(r.requests)),
                 Cell(str(r.answered)),
-                Cell(f.duration_text(r.average)),
+                Cell(duration(r.average)),
                 Cell(r.within_text),
-                Cell(f.duration_text(r.commitment)),
+                Cell(duration(r.commitment)),
                 Cell(r.status_text),
             ]
             for r in rows
@@ -123,7 +133,7 @@ def departments_table(scope: Scope, rows: list[f.DepartmentRow]) -> Table:
     )
 
 
-def sla_table(scope: Scope, rows: list[f.SlaRow]) -> Table:
+def sla_table(scope: Scope, rows: list[SlaRow]) -> Table:
     return Table(
         "sla",
         "SLA attainment per target",
@@ -149,10 +159,10 @@ def sla_table(scope: Scope, rows: list[f.SlaRow]) -> Table:
                 Cell(r.target_text),
                 Cell(r.status_text),
                 Cell(str(r.decided - r.met_count)),
-                Cell("list" if r.decided > r.met_count else "—", _if(r, scope)),
-                Cell(f.duration_text(r.business)),
-                Cell(f.duration_text(r.calendar)),
-                Cell(f.duration_text(r.paused)),
+                Cell("list" if r.decided > r.met_count else EMPTY, _if(r, scope)),
+                Cell(duration(r.business)),
+                Cell(duration(r.calendar)),
+                Cell(duration(r.paused)),
             ]
             for r in rows
         ],
@@ -172,7 +182,7 @@ def series_table(key: str, title: str, first: str, chart: dict, unit: str = "") 
         [
             [Cell(label)]
             + [
-                Cell("—" if s["data"][i] is None else f"{s['data'][i]}{unit}")
+                Cell(EMPTY if s["data"][i] is None else f"{s['data'][i]}{unit}")
                 for s in chart["series"]
             ]
             for i, label in enumerate(chart["labels"])
@@ -204,16 +214,16 @@ def customers_table(scope: Scope, rows) -> Table:
                     r["customer__name"],
                     reverse("admin:escalation_customer_change", args=[r["customer_id"]]),
                 ),
-                Cell(r["customer__company"] or "—"),
+                Cell(r["customer__company"] or EMPTY),
                 Cell(plans.get(r["customer__plan"], r["customer__plan"])),
                 Cell("Yes" if r["customer__is_vip"] else "No"),
                 Cell(str(r["tickets"])),
                 Cell(str(r["escalated"])),
-                Cell(f.value_text(f.percent(r["escalated"], r["tickets"]), "%")),
+                Cell(value_text(percent(r["escalated"], r["tickets"]), "%")),
                 Cell(str(r["still_open"])),
-                Cell(f.duration_text(r["resolution"])),
+                Cell(duration(r["resolution"])),
                 Cell(str(r["breached"])),
-                Cell("—" if r["csat"] is None else f"{float(r['csat']):.1f}/5"),
+                Cell(EMPTY if r["csat"] is None else f"{float(r['csat']):.1f}/5"),
             ]
             for r in rows
         ],

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ..models import Plan
-from . import figures as f
 from . import tables as t
+from .customers import customer_summary
+from .report import Report, tier_distribution
 from .scope import scope_from
 
 PERMISSION = "escalation.view_metrics"
@@ -31,11 +32,11 @@ def _page(request, template: str, title: str, **context) -> TemplateResponse:
 
 
 def _dashboard_tables(scope):
-    report = f.Report(scope)
+    report = Report(scope)
     tier_rows = report.tiers()
     per_day = report.escalations_per_day()
     per_week = report.sla_per_week()
-    distribution = f.tier_distribution(tier_rows)
+    distribution = tier_distribution(tier_rows)
     tables = [
         t.figures_table(scope, report.headline()),
         t.tiers_table(scope, tier_rows),
@@ -87,7 +88,7 @@ def customers(request):
     scope, form = scope_from(query)
     context = {"form": form, "scope": scope, "months": _recent_months()}
     if scope is not None:
-        rows = f.customer_summary(scope)
+        rows = customer_summary(scope)
         if request.GET.get("export") == "customers":
             return t.csv_response(
                 t.customers_table(scope, rows),

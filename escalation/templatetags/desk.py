@@ -2,12 +2,12 @@
 
 from django import template
 
-from ..formatting import span
+from core.formatting import duration_text
 
 register = template.Library()
 
 
-register.filter("span", span)
+register.filter("span", duration_text)
 
 
 @register.simple_tag
@@ -20,4 +20,4 @@ def sla_text(ticket, now) -> str:
         return "-"
     left = ticket.sla_due_at - now
     label = {"breached": "Breached", "at_risk": "At risk", "on_track": "On track"}[status]
-    return f"{label} · {span(left)} {'overdue' if status == 'breached' else 'left'}"
+    return f"{label} · {duration_text(left)} {'overdue' if status == 'breached' else 'left'}"

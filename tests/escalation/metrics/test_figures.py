@@ -3,10 +3,18 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.exceptions import ValidationError
 
-from escalation.metrics import figures as f
+from contacts.models import Department
+from escalation import services
+from escalation.metrics import cohorts, customers
+from escalation.metrics.report import Report
 from escalation.metrics.scope import scope_from
-from escalation.models import Metric, MetricTarget
+from escalation.models import Escalation, Metric, MetricTarget
+from sla.models import Clock
+from tests.escalation.sla.conftest import ny
+from tests.factories import full_handoff
 
 
 def by_metric(figures):
@@ -14,7 +22,7 @@ def by_metric(figures):
 
 
 def test_001_dashboard_figures_match_the_hand_built_week(week):
-    figures = by_metric(f.Report(week.scope).headline())
+    figures = by_metric(Report(week.scope).headline())
 
     rate = figures[Metric.ESCALATION_RATE]
     assert rate.value == 75.0 and rate.basis == "3 of 4 tickets"  # T5 cancelled, T0 outside
@@ -45,7 +53,7 @@ def test_001_dashboard_figures_match_the_hand_built_week(week):
 
 
 def test_000_time_at_each_tier(week):
-    rows = {r.tier: r for r in f.Report(week.scope).tiers()}
+    rows = {r.tier: r for r in Report(week.scope).tiers()}
     # L1: T1 2 h, T2 6 h, T3 1 h (resolved), T4 4 h (until its hand-off).
     assert rows[1].stays == 4 and rows[1].value == pytest.approx(3.25)
     assert rows[1].buckets == [0, 2, 2, 0, 0, 0]
@@ -57,9 +65,7 @@ def test_000_time_at_each_tier(week):
 
 
 def test_000_inter_departmental_response_time(week):
-    from contacts.models import Department
-
-    (row,) = f.Report(week.scope).departments()
+    (row,) = Report(week.scope).departments()
     assert row.name == Department.objects.get(code="technical-support").name
     assert (row.requests, row.answered, row.average) == (1, 1, timedelta(hours=2))
     assert row.commitment == timedelta(hours=4) and row.met is True
@@ -67,7 +73,7 @@ def test_000_inter_departmental_response_time(week):
 
 
 def test_sla_attainment_per_target_with_business_calendar_and_paused_time(week):
-    rows = {r.kind: r for r in f.Report(week.scope).sla()}
+    rows = {r.kind: r for r in Report(week.scope).sla()}
     first = rows["first_response"]
     assert (first.decided, first.met_count) == (4, 4)
     ack = rows["acknowledgement"]  # T1 and T4 waited 30 min; T2's two hand-offs 10 min each
@@ -97,12 +103,12 @@ def test_sla_attainment_per_target_with_business_calendar_and_paused_time(week):
 
 
 def test_trends_per_day_and_week(week):
-    per_day = f.Report(week.scope).escalations_per_day()
+    per_day = Report(week.scope).escalations_per_day()
     assert per_day["labels"][0] == "2026-11-02" and len(per_day["labels"]) == 7
     to_l2, to_l3, to_l4 = (s["data"] for s in per_day["series"])
     assert to_l2 == [1, 1, 0, 1, 0, 0, 0]  # T1 Mon, T2 Tue, T4 Thu
     assert to_l3 == [0, 0, 1, 0, 0, 0, 0] and to_l4 == [0] * 7
-    weeks = f.Report(week.scope).sla_per_week()
+    weeks = Report(week.scope).sla_per_week()
     assert weeks["labels"] == ["Week of 2026-11-02"]
     series = {s["label"]: s["data"] for s in weeks["series"]}
     assert series["Acknowledgement"] == [50.0] and series["First response"] == [100.0]
@@ -110,16 +116,16 @@ def test_trends_per_day_and_week(week):
 
 def test_filters_narrow_every_figure(week):
     scope, _ = scope_from({**week.params, "plan": "enterprise"})
-    figures = by_metric(f.Report(scope, {}).headline())
+    figures = by_metric(Report(scope, {}).headline())
     assert figures[Metric.ESCALATION_RATE].basis == "1 of 2 tickets"  # customer B: T3, T4
     scope, _ = scope_from({**week.params, "priority": "low"})
-    assert by_metric(f.Report(scope, {}).headline())[Metric.ESCALATION_RATE].value is None
-    assert f.Report(scope).departments() == []
+    assert by_metric(Report(scope, {}).headline())[Metric.ESCALATION_RATE].value is None
+    assert Report(scope).departments() == []
 
 
 def test_each_figure_lists_exactly_the_tickets_behind_it(week):
     def refs(code):
-        return set(f.tickets_behind(code, week.scope).values_list("pk", flat=True))
+        return set(cohorts.tickets_behind(code, week.scope).values_list("pk", flat=True))
 
     assert refs("all") == {week.t1.pk, week.t2.pk, week.t3.pk, week.t4.pk}
     assert refs("escalated") == {week.t1.pk, week.t2.pk, week.t4.pk}
@@ -130,11 +136,11 @@ def test_each_figure_lists_exactly_the_tickets_behind_it(week):
     assert refs("tier_3") == {week.t2.pk}
     assert refs("sla_acknowledgement_missed") == {week.t1.pk, week.t4.pk}
     assert refs("sla_resolution_missed") == {week.t2.pk}
-    assert f.tickets_behind("nonsense", week.scope) is None
+    assert cohorts.tickets_behind("nonsense", week.scope) is None
 
 
 def test_monthly_customer_summary(week):
-    rows = {r["customer__name"]: r for r in f.customer_summary(week.scope)}
+    rows = {r["customer__name"]: r for r in customers.customer_summary(week.scope)}
     assert set(rows) == {"Acme Ops", "Bolt Enterprise"}
     acme, bolt = rows["Acme Ops"], rows["Bolt Enterprise"]
     assert (acme["tickets"], acme["escalated"], acme["still_open"]) == (2, 2, 0)
@@ -146,7 +152,7 @@ def test_monthly_customer_summary(week):
 
 def test_targets_are_data_a_lead_edits(week):
     MetricTarget.objects.filter(metric=Metric.ESCALATION_RATE).update(value=80)
-    rate = by_metric(f.Report(week.scope).headline())[Metric.ESCALATION_RATE]
+    rate = by_metric(Report(week.scope).headline())[Metric.ESCALATION_RATE]
     assert rate.met is True and rate.target_text == "< 80%"
 
 
@@ -159,8 +165,6 @@ def test_targets_are_data_a_lead_edits(week):
     ],
 )
 def test_impossible_targets_are_refused(db, metric, value, error):
-    from django.core.exceptions import ValidationError
-
     target = MetricTarget(metric=metric, comparison="lt", value=value)
     with pytest.raises(ValidationError, match=error):
         target.clean()
@@ -169,10 +173,6 @@ def test_impossible_targets_are_refused(db, metric, value, error):
 def test_a_stay_at_a_tier_resumes_when_reopened_or_when_the_handoff_above_is_returned(
     make_ticket, agent, senior, engineer
 ):
-    from escalation import services
-    from escalation.models import Escalation
-    from tests.factories import full_handoff
-
     ticket = make_ticket(state="open")
     ticket = services.ticket_escalate(
         ticket=ticket, actor=agent, to_tier=2, reason="Needs access", handoff=full_handoff(ticket)
@@ -208,8 +208,6 @@ def test_a_stay_at_a_tier_resumes_when_reopened_or_when_the_handoff_above_is_ret
 
 
 def test_a_cancelled_tickets_targets_count_neither_way(week):
-    from sla.models import Clock
-
     clocks = Clock.objects.filter(subject_id=week.t5.pk)
     assert clocks.exists() and all(c.stopped_at and c.met is None for c in clocks)
 
@@ -217,12 +215,6 @@ def test_a_cancelled_tickets_targets_count_neither_way(week):
 def test_reopening_adds_the_new_stretch_instead_of_counting_the_time_resolved(
     make_ticket, agent, senior
 ):
-    import time_machine
-
-    from escalation import services
-    from escalation.models import Escalation
-    from tests.escalation.sla.conftest import ny
-    from tests.factories import full_handoff
 
     with time_machine.travel(ny(2026, 11, 2, 9), tick=False):
         ticket = make_ticket(state="open")
@@ -246,9 +238,6 @@ def test_reopening_adds_the_new_stretch_instead_of_counting_the_time_resolved(
 
 
 def test_a_ticket_cancelled_after_its_first_response_leaves_sla_figures(make_ticket, lead):
-    from escalation import services
-    from sla.models import Clock
-
     ticket = make_ticket(state="open")  # first response met when opened
     assert Clock.objects.get(subject_id=ticket.pk, kind="first_response").met is True
     services.ticket_cancel(ticket=ticket, actor=lead, reason="Duplicate")

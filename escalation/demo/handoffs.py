@@ -1,0 +1,172 @@
+"""The hand-offs and department requests behind the demo tickets, planned in memory.
+
+Apart from the ticket draw because a hand-off depends on the customer's earlier ones (a
+repeat escalation) and ends the stay below it: the rules for both come from
+`escalation.accounting`, the same functions the services apply, so the demo's time at
+tier and repeat figures follow the rules real tickets follow.
+"""
+
+import random
+from datetime import datetime, timedelta
+
+from core.choices import Tier
+from escalation.accounting import Stay, ended_stay, first_escalation
+from escalation.models import (
+    DepartmentRequest,
+    DepartmentRequestState,
+    Escalation,
+    EscalationState,
+    EscalationType,
+    StayEnd,
+    Ticket,
+    TicketState,
+    Trigger,
+)
+
+from .people import Staff
+from .words import DEMO_PREFIX
+
+# The hand-off items every demo escalation carries (the summary is the ticket's subject).
+HANDOFF_TEXT = {
+    "impact": "Demo impact",
+    "ongoing_since": "Since the ticket opened",
+    "troubleshooting": "Demo steps: cleared cache, reconnected; same error.",
+    "why_escalating": "Demo escalation",
+    "questions": "What is the root cause?",
+    "customer_expectation": "A fix",
+    "business_impact": "Team blocked",
+}
+TRIGGERS = [
+    Trigger.LACKS_EXPERTISE,
+    Trigger.NEEDS_ACCESS,
+    Trigger.CONFIRMED_BUG,
+    Trigger.CUSTOMER_REQUEST,
+]
+
+
+class HandoffPlanner:
+    """Plans hand-offs batch after batch, remembering each demo customer's hand-offs
+    (those already in the database, then those planned) to tell repeats apart."""
+
+    def __init__(self):
+        self.earlier: dict[int, list[tuple[datetime, str]]] = {}
+        for customer, at, trigger in Escalation.objects.filter(
+            ticket__customer__external_user_id__startswith=DEMO_PREFIX
+        ).values_list("ticket__customer_id", "requested_at", "trigger"):
+            self.earlier.setdefault(customer, []).append((at, trigger))
+
+    def plan(
+        self, rng: random.Random, tickets: list[Ticket], staff: Staff, now: datetime
+    ) -> list[Escalation]:
+        """The hand-offs of tickets not yet inserted; notes on each ticket when it was
+        first escalated and whether that was a repeat for its customer.
+
+        Every demo ticket above L1 got there by a hand-off (pending if still escalated);
+        a few L1 tickets had a hand-off returned as incomplete. Repeats are judged against
+        the hand-offs planned so far, so a large seed is a close approximation.
+        """
+        rows: list[Escalation] = []
+        for t in tickets:
+            returned = t.tier == Tier.L1 and t.state != TicketState.NEW and rng.random() < 0.04
+            if t.tier == Tier.L1 and not returned:
+                continue
+            mine = self._climb(rng, t, staff, now, returned)
+            last = mine[-1]
+            if last.state == EscalationState.ACCEPTED and t.resolved_at is not None:
+                ended_stay(Stay.of(last), at=t.resolved_at, how=StayEnd.RESOLVED).apply(last)
+            self.earlier.setdefault(t.customer_id, []).extend(
+                (e.requested_at, e.trigger) for e in mine
+            )
+            rows += mine
+        return rows
+
+    def _climb(
+        self, rng: random.Random, t: Ticket, staff: Staff, now: datetime, returned: bool
+    ) -> list[Escalation]:
+        """One hand-off per tier climbed: an L3 ticket went L1 → L2, then L2 → L3."""
+        rows: list[Escalation] = []
+        until = t.resolved_at or now
+        at = t.created_at
+        for to_tier in range(Tier.L2, (Tier.L2 if returned else t.tier) + 1):
+            last = to_tier == max(Tier.L2, t.tier)
+            pending = last and t.state == TicketState.ESCALATED
+            state = EscalationState.ACCEPTED
+            if pending:
+                state = EscalationState.REQUESTED
+            elif returned:
+                state = EscalationState.RETURNED
+            asked_by = t.owner if pending or returned else rng.choice(staff[to_tier - 1])
+            taker = t.owner if last else rng.choice(staff[to_tier])
+            requested = at + min(timedelta(minutes=rng.randint(10, 240)), (until - at) * 0.4)
+            answered = requested + min(
+                timedelta(minutes=rng.randint(2, 40)), (until - requested) * 0.5
+            )
+            at = answered
+            below = rows[-1] if rows else None
+            if below is not None and below.state == EscalationState.ACCEPTED:
+                # The stay below ended with this hand-off.
+                ended_stay(Stay.of(below), at=requested, how=StayEnd.ESCALATED).apply(below)
+            if t.first_escalated_at is None:
+                earlier = self.earlier.get(t.customer_id, [])
+                for name, value in first_escalation(
+                    created_at=t.created_at, at=requested, earlier=earlier
+                ).items():
+                    setattr(t, name, value)
+            trigger = rng.choice(TRIGGERS)
+            returner = rng.choice(staff[Tier.L2]) if returned else None
+            rows.append(
+                Escalation(
+                    ticket=t,
+                    from_tier=to_tier - 1,
+                    to_tier=to_tier,
+                    type=EscalationType.FUNCTIONAL,
+                    trigger=trigger,
+                    previous_owner=asked_by,
+                    requested_by=asked_by,
+                    requested_at=requested,
+                    state=state,
+                    accepted_by=taker if state == EscalationState.ACCEPTED else None,
+                    accepted_at=answered if state == EscalationState.ACCEPTED else None,
+                    returned_by=returner,
+                    returned_at=answered if returned else None,
+                    return_reason="No troubleshooting steps recorded" if returned else "",
+                    **HANDOFF_TEXT,
+                    summary=t.subject,
+                    sentiment=t.sentiment,
+                )
+            )
+        return rows
+
+
+def department_requests_plan(
+    rng: random.Random, escalations: list[Escalation], now: datetime
+) -> list[DepartmentRequest]:
+    """Some escalated tickets needed another department (000 §4.2), most answered."""
+    rows = []
+    for e in escalations:
+        t = e.ticket
+        if e.accepted_at is None or rng.random() > 0.3:
+            continue
+        created = e.accepted_at + timedelta(minutes=rng.randint(10, 90))
+        until = t.resolved_at or now
+        if created >= until:
+            continue
+        answered = None
+        if t.state != TicketState.WAITING_ON_DEPARTMENT:
+            answered = min(created + timedelta(minutes=rng.randint(20, 600)), until)
+        rows.append(
+            DepartmentRequest(
+                ticket=t,
+                department=t.category.route_to,
+                needed="Check the account on the server side",
+                customer_impact="Customer blocked",
+                findings="Reproduced; logs attached",
+                channel_used="demo",
+                state=DepartmentRequestState.ANSWERED if answered else DepartmentRequestState.OPEN,
+                requested_by=e.accepted_by,
+                created_at=created,
+                answered_at=answered,
+                answer="Fixed on our side (demo)" if answered else "",
+            )
+        )
+    return rows

@@ -1,0 +1,145 @@
+"""Who the demo is about: staff of every role, the tier teams, on-call shifts, customers.
+
+Apart from the tickets because people are topped up differently: logins are brought
+back to a known state on every run (password, role), customers only added up to the
+count asked for.
+"""
+
+import random
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from contacts.models import Department, OnCallShift
+from core import roles
+from core.choices import Tier
+from core.errors import InvalidInput
+from core.history import save_audited
+from escalation.models import Customer, Plan
+
+from .words import (
+    BATCH,
+    COMPANIES,
+    DEMO_PREFIX,
+    DEMO_USERS,
+    EXTRA_STAFF,
+    FIRST,
+    LAST,
+    PLANS,
+    REASON,
+)
+
+TIER_TEAMS = {
+    "support-l1": Tier.L1,
+    "support-l2": Tier.L2,
+    "support-l3": Tier.L3,
+    "support-management": Tier.L4,
+}
+
+Staff = dict[int, list]  # tier -> users who own tickets there
+
+
+def staff_ensure(password: str) -> Staff:
+    """The demo logins (with `password`) and extra owners, each in their role's group.
+
+    Raises InvalidInput when the role groups are missing (migrations not run).
+    """
+    User = get_user_model()
+    groups = {g.name: g for g in Group.objects.all()}
+    missing = set(roles.ROLE_PERMISSIONS) - set(groups)
+    if missing:
+        raise InvalidInput(f"Role groups missing ({', '.join(missing)}): run migrate first.")
+    by_tier: Staff = {t: [] for t in Tier.values}
+    logins = {username for username, *_ in DEMO_USERS}
+    rows = [(u, r, f, last) for u, r, f, last in DEMO_USERS] + [
+        (u, r, u.upper(), "Demo") for u, r in EXTRA_STAFF
+    ]
+    for username, role, first, last in rows:
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name, user.last_name = first, last
+        user.email = f"{username}@example.com"
+        user.is_staff = True
+        if username in logins:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        user.groups.set([groups[role]])
+        if role in roles.ROLE_TIERS:
+            by_tier[roles.ROLE_TIERS[role]].append(user)
+    return by_tier
+
+
+def directory_ensure(staff: Staff, actor) -> None:
+    """Tier teams' members and leads, and two weeks of on-call shifts for 24/7 teams."""
+    lead = staff[Tier.L4][0]
+    for code, tier in TIER_TEAMS.items():
+        department = Department.objects.filter(code=code).first()
+        if department is not None:
+            # The members' history row (an m2m change) reads who and why off the instance.
+            department._history_user = actor  # type: ignore[attr-defined]
+            department._change_reason = REASON  # type: ignore[attr-defined]
+            department.members.set(staff[tier])
+            if department.lead_id is None:
+                department.lead = lead
+                save_audited(department, actor=actor, reason=REASON, update_fields=["lead"])
+    engineer = get_user_model().objects.get(username="engineer")
+    rotation = [engineer, *staff[Tier.L3], lead]
+    start = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
+    for department in Department.objects.filter(critical_around_the_clock=True):
+        if OnCallShift.objects.filter(department=department, ends_at__gt=timezone.now()).exists():
+            continue
+        bulk_create_with_history(
+            [
+                OnCallShift(
+                    department=department,
+                    person=rotation[day % len(rotation)],
+                    starts_at=start + timedelta(days=day - 1),
+                    ends_at=start + timedelta(days=day),
+                    phone="+1 555 0199",
+                )
+                for day in range(15)
+            ],
+            OnCallShift,
+            default_user=actor,
+            default_change_reason=REASON,
+        )
+
+
+def customers_ensure(rng: random.Random, wanted: int, staff: Staff, actor) -> list[int]:
+    """Demo customers topped up to `wanted`; the IDs of all of them, oldest first."""
+    demo = Customer.objects.filter(external_user_id__startswith=DEMO_PREFIX)
+    csm = staff[Tier.L4][0]
+    new = [_customer(rng, i, csm) for i in range(demo.count(), wanted)]
+    for start in range(0, len(new), BATCH):
+        with transaction.atomic():
+            bulk_create_with_history(
+                new[start : start + BATCH],
+                Customer,
+                batch_size=BATCH,
+                default_user=actor,
+                default_change_reason=REASON,
+            )
+    return list(demo.order_by("pk").values_list("pk", flat=True))
+
+
+def _customer(rng: random.Random, i: int, csm) -> Customer:
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    plan = rng.choice(PLANS)
+    churn = rng.random() < 0.05
+    return Customer(
+        name=f"{first} {last}",
+        email=f"{first}.{last}.{i}@example.com".lower(),
+        external_user_id=f"{DEMO_PREFIX}{i:07d}",
+        company=f"{rng.choice(COMPANIES)} {i % 97}" if plan != Plan.FREE else "",
+        plan=plan,
+        is_vip=plan == Plan.ENTERPRISE and rng.random() < 0.3,
+        success_manager=csm if plan == Plan.ENTERPRISE else None,
+        churn_risk=churn,
+        churn_risk_reason="Asked about the cancellation process" if churn else "",
+        is_media=rng.random() < 0.01,
+    )

@@ -1,0 +1,115 @@
+"""The SLA targets of the demo tickets and hand-offs, planned for one bulk insert.
+
+Apart from the hand-offs because targets come from the SLA policy (cached per priority,
+plan and category) and feed the ticket's SLA columns, which follow the same rule as a
+real ticket's (`escalation.accounting.sla_summary`, as `escalation.clocks` applies).
+"""
+
+from datetime import datetime
+from typing import cast
+
+from django.contrib.contenttypes.models import ContentType
+
+from escalation.accounting import RunningTarget, sla_summary
+from escalation.models import ACTIVE_STATES, Escalation, Ticket, TicketState
+from sla import services as sla
+from sla.businesstime import Schedule
+from sla.models import ClockKind, SlaSettings
+
+
+class TargetPlanner:
+    """Plans clocks for tickets not yet inserted; `enterprise`: the enterprise customers'
+    IDs (their targets are shorter). Targets and business calendars are cached per run."""
+
+    def __init__(self, enterprise: set[int]):
+        self.enterprise = enterprise
+        self.ticket_type = ContentType.objects.get_for_model(Ticket).pk
+        self.acknowledgement = SlaSettings.load().acknowledgement_target
+        self._targets: dict[tuple, sla.Targets] = {}
+        self._schedules: dict[int, Schedule] = {}
+
+    def targets_for(self, ticket: Ticket) -> sla.Targets:
+        key = (
+            ticket.priority,
+            ticket.customer_id in self.enterprise,
+            ticket.category.sla_response_target,
+        )
+        if key not in self._targets:
+            self._targets[key] = sla.targets_for(
+                priority=key[0], enterprise=key[1], category_response=key[2]
+            )
+        return self._targets[key]
+
+    def ticket_clocks(self, ticket: Ticket, now: datetime) -> list[sla.ClockPlan]:
+        """SLA clocks of a demo ticket, and its SLA columns (before it is inserted).
+
+        Active tickets get running clocks (paused while waiting on the customer);
+        finished ones a first response and a resolution that were met or missed, so the
+        metrics have a history to show. The plans' `subject_id` is set once inserted.
+        """
+        if ticket.state == TicketState.CANCELLED:
+            return []
+        t = self.targets_for(ticket)
+        finished = ticket.state not in ACTIVE_STATES
+        kinds = [(ClockKind.RESOLUTION, t.resolution, ticket.resolved_at)]
+        if ticket.state == TicketState.NEW or finished:
+            kinds.insert(0, (ClockKind.FIRST_RESPONSE, t.first_response, ticket.first_response_at))
+        paused = ticket.state == TicketState.WAITING_ON_CUSTOMER
+        plans = [
+            sla.clock_plan(
+                sla.ClockPlan(
+                    subject_type_id=self.ticket_type,
+                    subject_id=None,
+                    kind=kind,
+                    calendar=t.calendar,
+                    target=target,
+                    started_at=ticket.created_at,
+                    warning_thresholds=t.warning_thresholds,
+                    policy_version=t.policy_version,
+                    paused_since=now - (now - ticket.created_at) / 2 if paused else None,
+                    stopped_at=stopped if finished else None,
+                ),
+                self._schedules,
+            )
+            for kind, target, stopped in kinds
+        ]
+        running = [
+            RunningTarget(
+                due_at=cast(datetime, p.due_at),  # clock_plan has set it
+                paused=p.paused_since is not None,
+                warn_at=p.warn_at,
+            )
+            for p in plans
+            if p.stopped_at is None
+        ]
+        sla_summary(running).apply(ticket)
+        return plans
+
+    def acknowledgements(self, escalations: list[Escalation]) -> list[sla.ClockPlan]:
+        """The 15-minute acknowledgement target of every answered hand-off."""
+        plans: list[sla.ClockPlan] = []
+        cycles: dict[int, int] = {}
+        for e in escalations:
+            answered = e.accepted_at or e.returned_at
+            if answered is None:
+                continue
+            t = self.targets_for(e.ticket)
+            cycles[e.ticket_id] = cycles.get(e.ticket_id, 0) + 1
+            plans.append(
+                sla.clock_plan(
+                    sla.ClockPlan(
+                        subject_type_id=self.ticket_type,
+                        subject_id=e.ticket_id,
+                        kind=ClockKind.ACKNOWLEDGEMENT,
+                        calendar=t.calendar,
+                        target=self.acknowledgement,
+                        started_at=e.requested_at,
+                        warning_thresholds=[],
+                        policy_version=t.policy_version,
+                        stopped_at=answered,
+                        cycle=cycles[e.ticket_id],
+                    ),
+                    self._schedules,
+                )
+            )
+        return plans
