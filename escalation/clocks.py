@@ -8,6 +8,7 @@ later policy edit never rewrites a running ticket; `reapply` does so on purpose.
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from sla import services as sla
 from sla.businesstime import add_business_time
 from sla.models import Clock, ClockKind, ClockPause, SlaPolicy, SlaSettings
 
+from .accounting import sla_summary
 from .models import Ticket, TicketState
 
 CUSTOMER_FACING = (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)
@@ -245,18 +247,21 @@ def refresh(ticket: Ticket) -> None:
     _summarise(ticket, sla.running_clocks(ticket, *CUSTOMER_FACING))
 
 
+class _ClockTarget:
+    """A clock as `accounting.sla_summary` reads it; the first warning is worked out only
+    for the soonest target (it needs the calendar's business-time arithmetic)."""
+
+    def __init__(self, clock: Clock):
+        self.due_at, self.paused, self._clock = clock.due_at, clock.is_paused, clock
+
+    @cached_property
+    def warn_at(self) -> datetime | None:
+        warnings = self._clock.warning_times()
+        return warnings[0][1] if warnings else None
+
+
 def _summarise(ticket: Ticket, running: Iterable[Clock]) -> None:
-    clocks = list(running)
-    counting = [c for c in clocks if not c.is_paused]
-    if counting:
-        soonest = min(counting, key=lambda c: c.due_at)
-        warnings = soonest.warning_times()
-        ticket.sla_due_at = soonest.due_at
-        ticket.sla_warn_at = warnings[0][1] if warnings else None
-        ticket.sla_paused = False
-    else:
-        ticket.sla_due_at = ticket.sla_warn_at = None
-        ticket.sla_paused = bool(clocks)
+    sla_summary(_ClockTarget(c) for c in running).apply(ticket)
 
 
 SLA_FIELDS = ["sla_due_at", "sla_warn_at", "sla_paused"]

@@ -15,6 +15,7 @@ from django.db.models import Q
 from core.choices import PRIORITY_RANK, Priority, Tier
 from outbox.models import OutboxMessage
 
+from .accounting import REPEAT_WINDOW
 from .models import (
     Communication,
     Direction,
@@ -29,7 +30,6 @@ from .models import (
 REPEATED_CONTACT_LIMIT = 3  # 001: customer responded 3+ times without resolution
 COMPLAINT_LIMIT = 3  # 003: complained 3+ times in one conversation
 REPEAT_ESCALATIONS = 3  # 003: same customer escalates 3+ times in 30 days
-REPEAT_WINDOW = timedelta(days=30)
 INCIDENT_WATCH_CUSTOMERS = 3  # 003: "Multiple customers reporting same issue"
 INCIDENT_WATCH_WINDOW = timedelta(minutes=30)
 LOW_CSAT = 3  # 001: customer satisfaction rating < 3
@@ -86,16 +86,15 @@ def csm_is_copied(ticket: Ticket) -> bool:
     return ticket.customer.is_enterprise or ticket.customer.is_vip
 
 
-def is_repeat_escalation(*, customer_id: int, ticket_id: int, at: datetime) -> bool:
-    """The ticket's first escalation is a repeat: another ticket of this customer was
-    escalated in the 30 days before (003); VIP auto-escalations do not count."""
-    return (
+def other_escalations(*, customer_id: int, ticket_id: int, at: datetime) -> list[tuple]:
+    """(requested_at, trigger) of the customer's other tickets' hand-offs in the repeat
+    window before `at`: what `accounting.is_repeat_escalation` judges (003)."""
+    return list(
         Escalation.objects.filter(
             ticket__customer_id=customer_id, requested_at__gte=at - REPEAT_WINDOW
         )
         .exclude(ticket_id=ticket_id)
-        .exclude(trigger=Trigger.AUTO_VIP)
-        .exists()
+        .values_list("requested_at", "trigger")
     )
 
 

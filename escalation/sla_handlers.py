@@ -5,9 +5,10 @@ owner and leads and copy an enterprise/VIP customer's CSM; the time-based rules 
 001 move the ticket up a tier when it stayed too long or went stale.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from core.choices import Priority, Tier
+from core.formatting import CLOCK, duration_text
 from outbox.services import outbox_enqueue_many
 from sla.models import Clock, ClockKind, SlaSettings, Timer
 from sla.registry import register
@@ -19,6 +20,11 @@ from .models import Ticket, TicketState, Trigger
 from .services.automation import escalate_automatically
 
 LABELS = dict(ClockKind.choices)
+
+
+def _hours(delta: timedelta) -> str:
+    """Durations in notifications read as hours and minutes ('24 h 00 min')."""
+    return duration_text(delta, style=CLOCK, days=False)
 
 
 def _tickets(timers: list[Timer]) -> dict[int, Ticket]:
@@ -53,11 +59,6 @@ def _owner_and_leads(ticket: Ticket, *, leads: bool) -> list[str]:
     return [ticket.owner.email] + (notify.lead_emails() if leads else [])
 
 
-def _minutes(delta) -> str:
-    minutes = max(0, int(delta.total_seconds() // 60))
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
-
-
 def on_warnings(timers: list[Timer], now: datetime) -> None:
     """Tell owners (and leads, for critical tickets) that a target is nearly used up."""
     tickets, leads, out = _tickets(timers), None, []
@@ -75,7 +76,7 @@ def on_warnings(timers: list[Timer], now: datetime) -> None:
             ticket,
             timer.key,
             recipients,
-            f"{label} target {pct}% used, due in {_minutes(clock.due_at - timer.due_at)}",
+            f"{label} target {pct}% used, due in {_hours(clock.due_at - timer.due_at)}",
             f"The {label.lower()} target is due at {clock.due_at:%Y-%m-%d %H:%M %Z}.",
         )
     outbox_enqueue_many(out)
@@ -123,7 +124,7 @@ def on_tier_time_exceeded(timer: Timer, now: datetime) -> None:
     ticket = _ticket(timer)
     if ticket is None or not ticket.is_active:
         return
-    why = f"time at {Tier(ticket.tier).label} exceeded ({_minutes(_clock(timer).target)} allowed)"
+    why = f"time at {Tier(ticket.tier).label} exceeded ({_hours(_clock(timer).target)} allowed)"
     if not _escalate_automatically(ticket, timer, why, Trigger.AUTO_TIER_TIME):
         notify.notify(
             ticket,
@@ -139,7 +140,7 @@ def on_stale(timer: Timer, now: datetime) -> None:
     ticket = _ticket(timer)
     if ticket is None or ticket.state != TicketState.OPEN:
         return
-    why = f"open without update for {_minutes(SlaSettings.load().stale_after)}"
+    why = f"open without update for {_hours(SlaSettings.load().stale_after)}"
     if not _escalate_automatically(ticket, timer, why, Trigger.AUTO_STALE):
         notify.notify(
             ticket,

@@ -17,10 +17,10 @@ from django.utils.timesince import timesince
 from core.admin import AuditedAdmin
 from core.admin_steps import AdminStep, ServiceAdminMixin
 from core.errors import ApplicationError
+from core.formatting import duration_text
 from sla.selectors import clocks_for
 
 from ..actions import ticket_action_form, ticket_action_service
-from ..formatting import span
 from ..forms import TicketAddForm, TicketChangeForm
 from ..metrics.admin import MetricFilter
 from ..models import IncidentState, MajorIncident, SlaStatus, Ticket, TicketState
@@ -210,7 +210,11 @@ class TicketAdmin(ServiceAdminMixin, AuditedAdmin):
         if status == SlaStatus.PAUSED:
             return format_html('<span class="sla sla-paused">{}</span>', label)
         left = obj.sla_due_at - timezone.now()
-        when = f"{span(left)} overdue" if status == SlaStatus.BREACHED else f"{span(left)} left"
+        when = (
+            f"{duration_text(left)} overdue"
+            if status == SlaStatus.BREACHED
+            else f"{duration_text(left)} left"
+        )
         return format_html(
             '<span class="sla sla-{}"><strong>{}</strong> · {}</span>', status, label, when
         )
@@ -276,9 +280,9 @@ class TicketAdmin(ServiceAdminMixin, AuditedAdmin):
                 "clock": c,
                 "state": "paused" if c.is_paused else ("running" if c.is_running else "stopped"),
                 "result": "-" if c.met is None else ("met" if c.met else "missed"),
-                "business": span(c.business_taken),
-                "calendar": span(c.calendar_taken),
-                "paused": span(c.paused_calendar),
+                "business": duration_text(c.business_taken),
+                "calendar": duration_text(c.calendar_taken),
+                "paused": duration_text(c.paused_calendar),
             }
             for c in clocks_for(obj)
         ]

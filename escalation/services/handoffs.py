@@ -2,7 +2,7 @@
 and the stays at a tier that hand-offs begin and end (time at tier, for the metrics).
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +13,7 @@ from core.errors import InvalidInput, PermissionRefused
 from verification.services import missing_verification, valid_verification
 
 from .. import notifications, rules
+from ..accounting import Stay, ended_stay, first_escalation, resumed_stay
 from ..models import (
     AUTOMATIC_TRIGGERS,
     Escalation,
@@ -89,10 +90,7 @@ def stay_end(ticket: Ticket, actor: Actor, at: datetime, how: str, why: str) -> 
         .first()
     )
     if stay is not None:
-        since = stay.resumed_at or stay.accepted_at
-        earlier = stay.time_at_tier if stay.resumed_at else timedelta(0)
-        stay.time_at_tier = (earlier or timedelta(0)) + (at - since)
-        stay.left_at, stay.left_by, stay.resumed_at = at, how, None
+        ended_stay(Stay.of(stay), at=at, how=how).apply(stay)
         save_record(stay, actor, why)
 
 
@@ -105,8 +103,9 @@ def stay_resume(ticket: Ticket, actor: Actor, why: str) -> None:
         .order_by("-accepted_at", "-pk")
         .first()
     )
-    if stay is not None and stay.left_at is not None:
-        stay.left_at, stay.left_by, stay.resumed_at = None, "", timezone.now()
+    resumed = resumed_stay(Stay.of(stay), at=timezone.now()) if stay is not None else None
+    if stay is not None and resumed is not None:
+        resumed.apply(stay)
         save_record(stay, actor, why)
 
 
@@ -184,13 +183,10 @@ def ticket_escalate(
     )
     first = {}
     if locked.first_escalated_at is None:
-        first = {
-            "first_escalated_at": now,
-            "escalated_after": now - locked.created_at,
-            "repeat_escalation": rules.is_repeat_escalation(
-                customer_id=locked.customer_id, ticket_id=locked.pk, at=now
-            ),
-        }
+        earlier = rules.other_escalations(
+            customer_id=locked.customer_id, ticket_id=locked.pk, at=now
+        )
+        first = first_escalation(created_at=locked.created_at, at=now, earlier=earlier)
     escalated = run_action(
         locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier, **first
     )
