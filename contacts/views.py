@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from .routing import on_call_now_by_department, open_status
 from .selectors import departments_for_directory
 
 
+@require_safe
 @login_required
 @permission_required("contacts.view_department", raise_exception=True)
 def directory(request: HttpRequest) -> HttpResponse:

@@ -5,6 +5,8 @@ from collections.abc import Callable
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from .roles import writes_in_admin
@@ -50,9 +52,18 @@ class AuditedAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """simple_history's page of one old version exists to revert it, which is never
+        allowed (and fails on proxy models): the record's history page shows every version
+        with its changes instead."""
         if request.method != "GET":
             raise PermissionDenied("History cannot be reverted.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        opts = self.model._meta
+        return redirect(
+            reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history",
+                args=[object_id],
+            )
+        )
 
 
 class ReadOnlyAdminMixin:
