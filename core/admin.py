@@ -3,7 +3,9 @@
 from collections.abc import Callable
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,6 +28,31 @@ def register_history_page(view: HistoryPage) -> None:
     _history_page[:] = [view]
 
 
+class _KnownValuesOnly:
+    """An autocomplete widget redisplaying a refused form shows only values that can be
+    ids: a posted 'abc' for a numeric key would otherwise be a 500 while rendering."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", "pk") or "pk")
+        known = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            known.append(item)
+        return super().optgroups(name, known, attr)
+
+
+class SafeAutocompleteSelect(_KnownValuesOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_KnownValuesOnly, AutocompleteSelectMultiple):
+    pass
+
+
 class AuditedAdmin(SimpleHistoryAdmin):
     """History for every record, and no way to revert it from the product.
 
@@ -45,6 +72,32 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return writes_in_admin(request.user) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                SafeAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changelist_instance(self, request):
+        """A filter value the database cannot take (an owner 'zzz', year 99999, an id past
+        64 bits) becomes the admin's "invalid filter" redirect, never a 500."""
+        try:
+            return super().get_changelist_instance(request)
+        except (ValueError, OverflowError, ValidationError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
 
     def history_view(self, request, object_id, extra_context=None):
         if _history_page:

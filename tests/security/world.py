@@ -8,7 +8,6 @@ added tomorrow is attacked tomorrow.
 import hashlib
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.contrib import admin
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
