@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests.security.conftest import TRIED
 from tests.security.world import build_world, changed, fingerprint, product_urls
 
-EXAMPLES = 4  # per page and method: a bounded budget (~2,000 requests in all)
+EXAMPLES = 6  # per page and method: a bounded budget (about 3,000 requests in all)
 SKIP_FIELDS = {"csrfmiddlewaretoken", "next", "_selected_action", "action", "select_across"}
 
 JUNK = st.one_of(
