@@ -2,14 +2,23 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from core.actors import Actor
 from core.roles import user_tier
 
 PAGE_SIZE = 25
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The signed-in user acting on a desk page (the decorator below let only them in)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied("Sign in first.")
+    return cast(Actor, request.user)
 
 
 def desk_role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

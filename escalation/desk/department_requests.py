@@ -22,7 +22,7 @@ from ..services import (
     department_request_cancel,
     department_request_close,
 )
-from .base import desk_role_required
+from .base import actor_of, desk_role_required
 
 
 @dataclass(frozen=True)
@@ -59,14 +59,14 @@ def department_request_step(
     asked = get_object_or_404(
         ticket.department_requests.select_related("department", "ticket"), pk=request_id
     )
-    refused = department_request_refusal(asked, request.user)
+    refused = department_request_refusal(asked, actor_of(request))
     if refused:
         messages.error(request, refused)
         return redirect("desk:ticket", pk=ticket.pk)
     form = spec.form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            spec.service(request=asked, actor=request.user, **form.cleaned_data)
+            spec.service(request=asked, actor=actor_of(request), **form.cleaned_data)
         except ApplicationError as exc:
             show_refusal_on_form(form, exc)
         else:

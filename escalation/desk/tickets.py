@@ -27,7 +27,7 @@ from ..selectors import (
 )
 from ..services import customer_find_or_create, ticket_create
 from ..timeline import ticket_timeline
-from .base import PAGE_SIZE, desk_role_required
+from .base import PAGE_SIZE, actor_of, desk_role_required
 
 
 @desk_role_required
@@ -122,13 +122,13 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 customer = customer_find_or_create(
-                    actor=request.user,
+                    actor=actor_of(request),
                     email=data["email"],
                     name=data["name"],
                     company=data["company"],
                 )
                 created = ticket_create(
-                    actor=request.user,
+                    actor=actor_of(request),
                     customer=customer,
                     category=data["category"],
                     subject=data["subject"],

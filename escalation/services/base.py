@@ -54,28 +54,30 @@ def save_record(record: models.Model, actor: Actor, reason: str) -> None:
     save_audited(record, actor=actor, reason=reason, conflict=RECORD_CONFLICT)
 
 
-def run_action(
-    ticket: Ticket,
-    actor: Actor,
-    code: str,
-    reason: str,
-    *,
-    on_behalf: bool = False,
-    **changes: object,
-) -> Ticket:
-    """Lock, check, transition, apply changes, move the clocks, save with history.
-
-    `on_behalf`: a consequence of something `actor` recorded (a department's answer), so
-    only the state is checked, not whether the actor owns the ticket; the history still
-    names the actor.
-    """
+def run_action(ticket: Ticket, actor: Actor, code: str, reason: str, **changes: object) -> Ticket:
+    """Lock, check who may, transition, apply changes, move the clocks, save with history."""
     locked = lock_ticket(ticket)
+    check_allowed(locked, actor, code)
+    return _apply(locked, actor, code, reason, changes)
+
+
+def run_action_on_behalf(
+    ticket: Ticket, actor: Actor, code: str, reason: str, **changes: object
+) -> Ticket:
+    """`run_action` for a consequence of something `actor` recorded (a department's
+    answer): only the state is checked, not whether the actor owns the ticket; the history
+    still names the actor."""
+    locked = lock_ticket(ticket)
+    transition = TICKET_ACTIONS[code].transition
+    if not transition or not can_proceed(getattr(locked, transition)):
+        raise TransitionRefused(refusal(locked, actor, code) or "Not allowed now.")
+    return _apply(locked, actor, code, reason, changes)
+
+
+def _apply(
+    locked: Ticket, actor: Actor, code: str, reason: str, changes: dict[str, object]
+) -> Ticket:
     action = TICKET_ACTIONS[code]
-    if on_behalf:
-        if not can_proceed(getattr(locked, str(action.transition))):
-            raise TransitionRefused(refusal(locked, actor, code) or "Not allowed now.")
-    else:
-        check_allowed(locked, actor, code)
     if action.transition:
         getattr(locked, action.transition)()
     for field, value in changes.items():

@@ -14,7 +14,15 @@ from outbox.services import outbox_enqueue
 from .. import notifications
 from ..models import DepartmentRequest, DepartmentRequestState, Ticket, TicketState
 from ..policies import department_request_refusal
-from .base import check_allowed, errors_text, lock_ticket, required, run_action, save_record
+from .base import (
+    check_allowed,
+    errors_text,
+    lock_ticket,
+    required,
+    run_action,
+    run_action_on_behalf,
+    save_record,
+)
 
 
 def _lock_request(request: DepartmentRequest) -> DepartmentRequest:
@@ -32,7 +40,7 @@ def _resume_when_nothing_pending(ticket: Ticket, actor: Actor, why: str) -> Tick
         state__in=[DepartmentRequestState.OPEN, DepartmentRequestState.ACKNOWLEDGED]
     ).exists()
     if ticket.state == TicketState.WAITING_ON_DEPARTMENT and not pending:
-        ticket = run_action(ticket, actor, "resume", why, on_behalf=True)
+        ticket = run_action_on_behalf(ticket, actor, "resume", why)
     return ticket
 
 
