@@ -1,6 +1,5 @@
 """Every metrics table once, as text cells: the page shows them and CSV writes the same cells."""
 
-import csv
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -8,6 +7,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from core.choices import Tier
+from core.csv_export import csv_response as export_csv
 
 from ..models import Plan
 from .figures import (
@@ -231,23 +231,5 @@ def customers_table(scope: Scope, rows) -> Table:
 
 
 def csv_response(table: Table, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([_safe(cell.text) for cell in row])
-    return response
-
-
-def _safe(text: str) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in free-text cells."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.rstrip("%"))
-    except ValueError:
-        return False
-    return True
+    """The table as a CSV file, through the project's one CSV writer (safe cells)."""
+    return export_csv(filename, table.columns, ([cell.text for cell in row] for row in table.rows))
