@@ -96,13 +96,16 @@ class ContactChannel(models.Model):
     def clean(self) -> None:
         value = (self.value or "").strip()
         self.value = value
+        if self.kind not in ChannelKind.values:
+            return  # an unknown kind is reported by clean_fields (choices); no format to check
+        kind = ChannelKind(self.kind)
         problems = {
             ChannelKind.EMAIL: lambda: EmailValidator()(value),
             ChannelKind.PORTAL: lambda: URLValidator(schemes=["http", "https"])(value),
         }
         try:
-            if self.kind in problems:
-                problems[self.kind]()
+            if kind in problems:
+                problems[kind]()
         except ValidationError as exc:
             raise ValidationError({"value": f"'{value}' is not a valid {self.kind}."}) from exc
         patterns = {
@@ -110,8 +113,8 @@ class ContactChannel(models.Model):
             ChannelKind.CHAT: (_CHAT, "a chat channel such as #tech-support-escalations"),
             ChannelKind.TRACKER: (_TRACKER, "a tracker project key such as TECH-SUPPORT"),
         }
-        if self.kind in patterns and not patterns[self.kind][0].match(value):
-            raise ValidationError({"value": f"Enter {patterns[self.kind][1]}."})
+        if kind in patterns and not patterns[kind][0].match(value):
+            raise ValidationError({"value": f"Enter {patterns[kind][1]}."})
 
 
 class OnCallShift(models.Model):

@@ -8,6 +8,7 @@ Pure reads over prefetched rows: callers that show many departments prefetch
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from core.errors import CalendarMisconfigured
@@ -29,7 +30,13 @@ class Route:
 
 
 def _local(instant: datetime, department: Department) -> datetime:
-    """An instant in the department's own time zone (its calendar's), for people to read."""
+    """An instant in the department's own time zone (its calendar's), for people to read.
+
+    Only asked of departments with a calendar: one without is never closed, so it never
+    has an opening time to show.
+    """
+    if department.calendar is None:
+        raise ValueError(f"Department {department.code!r} has no calendar, hence no time zone.")
     return instant.astimezone(ZoneInfo(department.calendar.time_zone))
 
 
@@ -80,7 +87,7 @@ def route(
     at: datetime,
     critical: bool = False,
     enterprise: bool = False,
-    on_call: OnCallShift | None | bool = False,
+    on_call: OnCallShift | None | Literal[False] = False,
 ) -> Route:
     """The channel (or on-call person) to use for this department at `at`.
 

@@ -27,6 +27,7 @@ from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -103,7 +104,7 @@ class Transports:
     """Sends messages, keeping one SMTP connection open for a whole batch."""
 
     def __init__(self) -> None:
-        self._smtp = None
+        self._smtp: BaseEmailBackend | None = None
 
     def send(self, message: OutboxMessage) -> None:
         if message.channel == OutboxMessage.Channel.EMAIL:

@@ -41,5 +41,5 @@ RULES = {
 
 
 def is_satisfied(level: str, matched_kinds: set[str]) -> bool:
-    rule = RULES[level]
+    rule = RULES[RiskLevel(level)]
     return len(matched_kinds & rule.accepted) >= rule.needed

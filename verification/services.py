@@ -107,7 +107,7 @@ def verification_record_factor(
         raise TransitionRefused(
             f"This verification is {request.get_state_display().lower()}: no more factors."
         )
-    rule = RULES[request.risk_level]
+    rule = RULES[RiskLevel(request.risk_level)]
     errors = {}
     if kind not in FactorKind.values:
         errors["kind"] = ["Choose a factor from the list."]

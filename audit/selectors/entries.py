@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -85,7 +85,8 @@ def access_entries(events: list[AccessEvent]) -> list[Entry]:
             object_type, object_id = "auth.user", e.user_id
             label = e.username or (e.user.get_username() if e.user else EMPTY)
         else:
-            object_type, object_id, label = "auth.group", e.group_id, e.group.name
+            label = e.group.name if e.group else EMPTY
+            object_type, object_id = "auth.group", e.group_id
         reason = e.detail + (f" (from {e.ip_address})" if e.ip_address else "")
         entries.append(
             Entry(
@@ -133,7 +134,7 @@ def history_entries(label: str, rows: list) -> list[Entry]:
                 kind=next(k for k, v in HISTORY_KINDS.items() if v == row.history_type),
                 kind_label=HISTORY_KIND_LABELS[row.history_type],
                 who=person(row.history_user),
-                type_label=capfirst(source.model._meta.verbose_name),
+                type_label=str(capfirst(source.model._meta.verbose_name)),
                 object_type=label,
                 object_id=str(getattr(row, source.pk_name)),
                 object_label=_label(source, instance),
@@ -150,7 +151,12 @@ def _m2m_sets(source: Source, history_ids: list[int]) -> dict[str, dict[int, set
     sets: dict[str, dict[int, set]] = {}
     for f in source.m2m_fields:
         through = f.remote_field.through
-        target = through._meta.get_field(f.m2m_reverse_field_name()).attname
+        if through is None:
+            raise ImproperlyConfigured(f"{f} has no through model yet: are the apps loaded?")
+        target_fk = through._meta.get_field(f.m2m_reverse_field_name())
+        if not isinstance(target_fk, models.ForeignKey):
+            raise ImproperlyConfigured(f"{through.__name__}.{target_fk.name} is not a foreign key.")
+        target = target_fk.attname
         m2m_history = getattr(source.history, f.name).model
         by_version: dict[int, set] = defaultdict(set)
         if history_ids:
@@ -174,7 +180,10 @@ def _related_objects(source: Source, versions: list, m2m: dict) -> dict:
             key = (f.related_model, f.target_field.attname)
             wanted[key] |= {getattr(v, f.attname) for v in versions} - {None}
     for f in source.m2m_fields:
-        key = (f.related_model, f.related_model._meta.pk.attname)
+        model = f.related_model
+        if isinstance(model, str):  # "self" until the relation is resolved at start-up
+            raise ImproperlyConfigured(f"{f} points at an unresolved model {model!r}.")
+        key = (model, model._meta.pk.attname)
         for ids in m2m[f.name].values():
             wanted[key] |= ids
     found = {}
@@ -224,14 +233,14 @@ def _changes(source: Source, row, before, m2m: dict, related: dict) -> list[Chan
             if old == new:
                 continue
             old_text = readable(f, old, related)
-        changes.append(Change(capfirst(f.verbose_name), old_text, readable(f, new, related)))
+        changes.append(Change(str(capfirst(f.verbose_name)), old_text, readable(f, new, related)))
     for f in source.m2m_fields:
         new_ids = m2m[f.name].get(row.history_id, set())
         old_ids = m2m[f.name].get(before.history_id, set()) if before else set()
         if new_ids != old_ids:
             changes.append(
                 Change(
-                    capfirst(f.verbose_name),
+                    str(capfirst(f.verbose_name)),
                     _names(f, old_ids, related),
                     _names(f, new_ids, related),
                 )

@@ -48,7 +48,7 @@ class HandoffPlanner:
     """Plans hand-offs batch after batch, remembering each demo customer's hand-offs
     (those already in the database, then those planned) to tell repeats apart."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.earlier: dict[int, list[tuple[datetime, str]]] = {}
         for customer, at, trigger in Escalation.objects.filter(
             ticket__customer__external_user_id__startswith=DEMO_PREFIX

@@ -74,19 +74,38 @@ def staff_ensure(password: str) -> Staff:
     return by_tier
 
 
+def _members_set(department: Department, people: list) -> bool:
+    """Make `people` the department's members; True if that changed anything.
+
+    Written to the join table directly, so no history row of its own is made without
+    who and why: the caller's audited save records the new set.
+    """
+    through = Department.members.through
+    current = set(department.members.values_list("pk", flat=True))
+    wanted = {person.pk for person in people}
+    if current == wanted:
+        return False
+    through.objects.filter(department=department).exclude(user_id__in=wanted).delete()
+    through.objects.bulk_create(
+        [through(department=department, user_id=pk) for pk in sorted(wanted - current)]
+    )
+    return True
+
+
 def directory_ensure(staff: Staff, actor) -> None:
     """Tier teams' members and leads, and two weeks of on-call shifts for 24/7 teams."""
     lead = staff[Tier.L4][0]
     for code, tier in TIER_TEAMS.items():
         department = Department.objects.filter(code=code).first()
-        if department is not None:
-            # The members' history row (an m2m change) reads who and why off the instance.
-            department._history_user = actor  # type: ignore[attr-defined]
-            department._change_reason = REASON  # type: ignore[attr-defined]
-            department.members.set(staff[tier])
-            if department.lead_id is None:
-                department.lead = lead
-                save_audited(department, actor=actor, reason=REASON, update_fields=["lead"])
+        if department is None:
+            continue
+        changed = _members_set(department, staff[tier])
+        if department.lead_id is None:
+            department.lead = lead
+            changed = True
+        if changed:
+            # One history row names who and why, with the members as they now are.
+            save_audited(department, actor=actor, reason=REASON, update_fields=["lead"])
     engineer = get_user_model().objects.get(username="engineer")
     rotation = [engineer, *staff[Tier.L3], lead]
     start = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)

@@ -49,6 +49,11 @@ def clocks_bulk_create(plans: list[ClockPlan], *, now: datetime) -> int:
     schedules: dict[int, Schedule] = {}
     clocks = []
     for p in plans:
+        if p.subject_id is None:
+            raise ValueError(f"{p.kind} clock plan has no subject_id: insert its subject first.")
+        if p.due_at is None:
+            raise ValueError(f"{p.kind} clock plan has no due_at: pass it through clock_plan().")
+        due_at = p.due_at
         end = p.stopped_at or now
         clock = Clock(
             subject_type_id=p.subject_type_id,
@@ -58,11 +63,11 @@ def clocks_bulk_create(plans: list[ClockPlan], *, now: datetime) -> int:
             calendar=p.calendar,
             target=p.target,
             started_at=p.started_at,
-            due_at=p.due_at,
+            due_at=due_at,
             warning_thresholds=sorted(p.warning_thresholds),
             policy_version=p.policy_version,
             paused_since=p.paused_since,
-            breached_at=p.due_at if p.due_at <= end and p.paused_since is None else None,
+            breached_at=due_at if due_at <= end and p.paused_since is None else None,
         )
         if p.stopped_at is not None:
             schedule = schedules.get(p.calendar.pk)
@@ -71,18 +76,18 @@ def clocks_bulk_create(plans: list[ClockPlan], *, now: datetime) -> int:
             clock.stopped_at = p.stopped_at
             clock.business_taken = business_time_between(p.started_at, p.stopped_at, schedule)
             clock.calendar_taken = p.stopped_at - p.started_at
-            clock.met = p.stopped_at <= p.due_at
+            clock.met = p.stopped_at <= due_at
         clocks.append(clock)
     Clock.objects.bulk_create(clocks, batch_size=2000)
     timers = []
     for clock, plan in zip(clocks, plans, strict=True):
         if plan.paused_since is not None or plan.stopped_at is not None:
             continue
-        stages = []
+        stages: list[tuple[str, str, datetime, dict[str, int]]] = []
         if plan.warn_at is not None:
             pct = min(plan.warning_thresholds)
             stages.append((f"warn{pct}", "warning", plan.warn_at, {"percent": pct}))
-        stages.append((BREACH, BREACH, plan.due_at, {}))
+        stages.append((BREACH, BREACH, clock.due_at, {}))  # the plan's, checked above
         for stage, suffix, due, payload in stages:
             if due > now:
                 timers.append(

@@ -80,11 +80,12 @@ def clock_pause(*, clock: Clock, at: datetime, reason: str) -> Clock:
 
 def clock_resume(*, clock: Clock, at: datetime) -> Clock:
     """Count again; the deadline moves by exactly the business time spent paused."""
-    if not clock.is_paused:
+    paused_since = clock.paused_since
+    if not clock.is_paused or paused_since is None:  # is_paused: paused_since is set
         return clock
     schedule = clock.calendar.schedule()
-    clock.paused_business += business_time_between(clock.paused_since, at, schedule)
-    clock.paused_calendar += at - clock.paused_since
+    clock.paused_business += business_time_between(paused_since, at, schedule)
+    clock.paused_calendar += at - paused_since
     clock.paused_since = None
     clock.due_at = add_business_time(
         clock.started_at, clock.target + clock.paused_business, schedule
