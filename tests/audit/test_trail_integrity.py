@@ -32,7 +32,7 @@ def history_and_access_dump() -> str:
     return out.getvalue()
 
 
-def test_nothing_secret_reaches_the_trail(client, client_as, agent, lead, auditor, customer):
+def test_nothing_secret_reaches_the_trail(client, client_as, agent, lead, auditor, make_ticket):
     hashes = {agent.password}
     agent.set_password(OLD_PASSWORD)
     agent.save()
@@ -51,7 +51,7 @@ def test_nothing_secret_reaches_the_trail(client, client_as, agent, lead, audito
     hashes.add(agent.password)
     client.post(reverse("admin:logout"))
     client.post(LOGIN, {"username": "agent1", "password": WRONG_PASSWORD})
-    request = walk_high_risk(client_as(agent), customer)
+    request = walk_high_risk(client_as(agent), make_ticket(state="open"))
     client_as(lead).post(decide_url(request, "approve"), {"reason": "ok"})
     hashes |= set(get_user_model().objects.values_list("password", flat=True))
 

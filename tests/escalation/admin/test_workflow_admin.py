@@ -1,4 +1,5 @@
-"""The workflow in the admin: contacts from templates, the timeline, template editing."""
+"""The workflow: contacts from templates (on the desk), the admin's timeline, template
+editing and department request steps (leads, in the admin)."""
 
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -8,8 +9,8 @@ from escalation.models import Communication, CommunicationTemplate
 from tests.factories import full_handoff
 
 
-def act_url(ticket, action):
-    return reverse("admin:escalation_ticket_action", args=[ticket.pk, action])
+def desk_act_url(ticket, action):
+    return reverse("desk:ticket_action", args=[ticket.pk, action])
 
 
 def test_a_template_is_rendered_into_the_form_and_can_be_edited_before_saving(
@@ -18,15 +19,17 @@ def test_a_template_is_rendered_into_the_form_and_can_be_edited_before_saving(
     ticket = make_ticket(state="open")
     template = CommunicationTemplate.objects.get(code="escalation-acknowledgement")
     client = client_as(agent)
-    page = client.get(act_url(ticket, "log_contact"), {"template": template.pk})
+    page = client.get(desk_act_url(ticket, "log_contact"), {"template": template.pk})
     body = page.context["form"]["body"].value()
     assert f"Your case number is {ticket.reference}" in body
     edited = body.replace("Best regards", "Kind regards")
     response = client.post(
-        act_url(ticket, "log_contact"),
+        desk_act_url(ticket, "log_contact"),
         {"direction": "outbound", "channel": "email", "template": template.pk, "body": edited},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "desk:ticket", args=[ticket.pk]
+    )
     saved = Communication.objects.get()
     assert saved.template == template and "Kind regards" in saved.body
 
@@ -34,7 +37,8 @@ def test_a_template_is_rendered_into_the_form_and_can_be_edited_before_saving(
 def test_an_empty_contact_is_refused_on_the_form(client_as, make_ticket, agent):
     ticket = make_ticket(state="open")
     response = client_as(agent).post(
-        act_url(ticket, "log_contact"), {"direction": "outbound", "channel": "email", "body": ""}
+        desk_act_url(ticket, "log_contact"),
+        {"direction": "outbound", "channel": "email", "body": ""},
     )
     assert response.status_code == 200 and "body" in response.context["form"].errors
     assert not Communication.objects.exists()
@@ -97,12 +101,15 @@ def step_url(request, step):
     return reverse("admin:escalation_departmentrequest_step", args=[request.pk, step])
 
 
-def test_a_department_request_is_walked_by_its_step_buttons(client_as, make_ticket, agent, auditor):
+def test_a_department_request_is_walked_by_its_step_buttons(
+    client_as, make_ticket, agent, lead, auditor
+):
+    """A lead walks the agent's request in the admin (agents record steps on the desk)."""
     ticket = make_ticket(state="open")
     request = services.department_request_open(
         ticket=ticket, actor=agent, needed="Logs", customer_impact="Blocked", findings="E-42"
     )
-    client = client_as(agent)
+    client = client_as(lead)
     response = client.post(step_url(request, "acknowledge"), {"external_reference": "J" * 101})
     assert list(response.context["form"].errors) == ["external_reference"]
     response = client.post(step_url(request, "acknowledge"), {"external_reference": "OPS-1"})
@@ -118,3 +125,5 @@ def test_a_department_request_is_walked_by_its_step_buttons(client_as, make_tick
     assert (request.state, request.external_reference) == ("closed", "OPS-1")
     assert client.get(step_url(request, "explode")).status_code == 404
     assert client_as(auditor).post(step_url(request, "cancel"), {"reason": "x"}).status_code == 403
+    request.refresh_from_db()
+    assert request.state == "closed" and request.history.latest().history_user == lead

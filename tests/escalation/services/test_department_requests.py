@@ -106,12 +106,17 @@ def test_cancelling_needs_a_reason_and_resumes_the_ticket(make_ticket, agent):
     )
 
 
-def test_department_request_steps_in_the_admin(client_as, make_ticket, agent):
+def test_department_request_steps_in_the_admin(client_as, make_ticket, agent, lead):
+    """Leads record a department's steps in the admin. The owner, who records them on the
+    desk, is refused there: their POST is a 403 and the request is unchanged."""
     ticket = make_ticket(state="open")
     request = ask(ticket, agent)
-    client = client_as(agent)
-    page = client.get(reverse("admin:escalation_departmentrequest_change", args=[request.pk]))
     step = reverse("admin:escalation_departmentrequest_step", args=[request.pk, "answer"])
+    assert client_as(agent).post(step, {"answer": "Done"}).status_code == 403
+    assert DepartmentRequest.objects.get().state == DepartmentRequestState.OPEN
+    assert request.history.count() == 1
+    client = client_as(lead)
+    page = client.get(reverse("admin:escalation_departmentrequest_change", args=[request.pk]))
     assert step in page.content.decode()
     response = client.post(step, {"answer": ""})
     assert response.context["form"].errors == {"answer": ["This field is required."]}
@@ -121,6 +126,7 @@ def test_department_request_steps_in_the_admin(client_as, make_ticket, agent):
     assert [str(m) for m in get_messages(response.wsgi_request)] == [f"{request}: answer recorded."]
     answered = DepartmentRequest.objects.get()
     assert (answered.state, answered.answer) == (DepartmentRequestState.ANSWERED, "Done")
+    assert answered.history.latest().history_user == lead
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.OPEN
 
 

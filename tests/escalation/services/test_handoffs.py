@@ -147,11 +147,10 @@ def test_automatic_escalations_record_their_rule(make_ticket):
     assert escalation.summary == ticket.subject
 
 
-def test_the_admin_escalate_form_refuses_missing_items_field_by_field(
-    client_as, make_ticket, agent
-):
+def test_the_escalate_form_refuses_missing_items_field_by_field(client_as, make_ticket, agent):
+    """The agent's escalate form, on the desk (the admin's button uses the same form)."""
     ticket = make_ticket(code="fraud", state="open")
-    url = reverse("admin:escalation_ticket_action", args=[ticket.pk, "escalate"])
+    url = reverse("desk:ticket_action", args=[ticket.pk, "escalate"])
     client = client_as(agent)
     page = client.get(url)
     assert page.context["form"]["summary"].value() == ticket.subject  # prefilled

@@ -110,7 +110,7 @@ def test_a_misconfigured_calendar_gives_a_message_not_a_500(client_as, make_tick
     ticket = make_ticket()
     us = BusinessCalendar.objects.get(name="US business hours")
     OpeningSpan.objects.create(calendar=us, weekday=0, opens=time(17), closes=time(20))
-    url = reverse("admin:escalation_ticket_action", args=[ticket.pk, "open"])
+    url = reverse("desk:ticket_action", args=[ticket.pk, "open"])
     client = client_as(agent)
     response = client.post(url, {"reason": ""})
     assert response.status_code == 200
