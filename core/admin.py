@@ -91,6 +91,11 @@ class AuditedAdmin(SimpleHistoryAdmin):
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        # Templates show write links (steps, "Verify identity") only to admin writers.
+        context["admin_writes"] = writes_in_admin(request.user)
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def get_changelist_instance(self, request):
         """A filter value the database cannot take (an owner 'zzz', year 99999, an id past
         64 bits) becomes the admin's "invalid filter" redirect, never a 500."""

@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
 from .forms import show_refusal_on_form
+from .roles import writes_in_admin
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin as _AdminBase
@@ -155,7 +156,7 @@ class ServiceAdminMixin(_AdminBase):
         if obj is None:
             raise Http404(f"No such {self.opts.verbose_name}.")
         if spec.permission:
-            allowed = request.user.has_perm(spec.permission)
+            allowed = writes_in_admin(request.user) and request.user.has_perm(spec.permission)
         else:
             allowed = self.has_change_permission(request, obj)
         if not allowed:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from core.admin import AuditedAdmin
 from core.admin_steps import AdminStep, ServiceAdminMixin
+from core.roles import writes_in_admin
 
 from .forms import DecisionForm, FactorForm
 from .models import ApprovalQueue, SensitiveAction, VerificationRequest, VerificationState
@@ -149,8 +150,10 @@ class RequestAdminBase(ServiceAdminMixin, AuditedAdmin):
         extra_context = extra_context or {}
         if obj is not None:
             user = request.user
-            extra_context["can_record"] = obj.state == VerificationState.COLLECTING and (
-                user.has_perm(RECORD)
+            extra_context["can_record"] = (
+                obj.state == VerificationState.COLLECTING
+                and writes_in_admin(user)
+                and user.has_perm(RECORD)
             )
             extra_context["can_decide"] = (
                 obj.state == VerificationState.AWAITING_APPROVAL

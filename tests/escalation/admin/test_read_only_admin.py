@@ -159,46 +159,18 @@ def _verification_page(ticket, agent):
 WRITE_LINKS = [
     pytest.param(
         _department_request_page,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "templates/admin/escalation/departmentrequest/change_form.html:3 shows the "
-                "step links to anyone with escalation.change_ticket, agents included"
-            ),
-        ),
         id="department-request-steps",
     ),
     pytest.param(
         _ticket_page,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "templates/admin/escalation/ticket/change_form.html:6 shows 'Verify identity' "
-                "to anyone with verification.add_verificationrequest, agents included"
-            ),
-        ),
         id="ticket-verify-identity",
     ),
     pytest.param(
         _customer_page,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "templates/admin/escalation/customer/change_form.html:3 shows 'Verify "
-                "identity' to anyone with verification.add_verificationrequest, agents included"
-            ),
-        ),
         id="customer-verify-identity",
     ),
     pytest.param(
         _verification_page,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "verification/admin.py:152 sets can_record from has_perm(RECORD) alone, so "
-                "an agent's read-only page offers 'Record a factor'"
-            ),
-        ),
         id="verification-record-factor",
     ),
 ]
@@ -216,14 +188,6 @@ def test_an_agents_read_only_pages_link_to_no_write_step(
     assert step not in page.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "core/admin_steps.py:158: a step with its own `permission` checks only has_perm, not "
-        "writes_in_admin, so an agent GETs the department request, verify identity and "
-        "record-a-factor forms (200, with a submit button) whose POST the middleware refuses"
-    ),
-)
 def test_an_agent_gets_no_admin_step_form_whose_post_is_refused(client_as, make_ticket, agent):
     ticket = make_ticket(state="open")
     steps = [
