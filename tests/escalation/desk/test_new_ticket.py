@@ -97,7 +97,9 @@ def test_a_ticket_without_a_category_is_refused_and_nothing_is_saved(client_as, 
 
 
 @pytest.mark.parametrize("role", ["auditor", "directory_admin"])
-def test_a_user_without_a_support_role_cannot_open_tickets_on_the_desk(client_as, request, role):
+def test_a_user_without_a_support_role_cannot_open_tickets_on_the_desk(
+    db, client_as, request, role
+):
     client = client_as(request.getfixturevalue(role))
     assert client.get(NEW).status_code == 403
     assert client.post(NEW, new_ticket()).status_code == 403
