@@ -30,8 +30,10 @@ from .selectors import (
     TrailFilters,
     history_sources,
     iter_trail,
+    model_choices,
     trail_page,
 )
+from .selectors.sources import attached_sources, reference_sources
 
 TRAIL_PERMISSION = "audit.view_audit_trail"
 CSV_CHUNK = 500
@@ -76,12 +78,40 @@ def _query(request, **changes) -> str:
     return urlencode(params)
 
 
+def attached_trail_url(admin_site, model: str, object_id: str) -> str:
+    """The trail of one record with everything attached to it."""
+    query = urlencode({"model": model, "object_id": object_id, "attached": "on"})
+    return reverse(f"{admin_site.name}:audit_trail") + "?" + query
+
+
+def _case_files() -> set[str]:
+    """Types of record people follow as a case, with everything attached (tickets)."""
+    return {s.label for s in reference_sources() if attached_sources(s.label)}
+
+
+def _scope(form: TrailFilterForm) -> str:
+    """What an "everything attached" page shows, in words, above the entries."""
+    if not form.is_bound or form.errors or not form.cleaned_data.get("attached"):
+        return ""
+    data = form.cleaned_data
+    label = dict(model_choices()).get(data["model"], data["model"])
+    typed = (form.data.get("object_id") or "").strip()
+    kinds = ", ".join(
+        str(a.source.model._meta.verbose_name_plural)
+        # A plain `<model>_id` column is how a lower app names the record that asked for it.
+        + ("" if a.source.model._meta.get_field(a.column).is_relation else " started from it")
+        for a in attached_sources(data["model"])
+    )
+    return f"{label} {typed} with everything attached: its own history and its {kinds}."
+
+
 class _Links:
     """Admin links for entries, where the viewer may see the record (checked once per model)."""
 
     def __init__(self, request, admin_site):
         self.request, self.admin_site, self.allowed = request, admin_site, {}
         self.trail = request.user.has_perm(TRAIL_PERMISSION)
+        self.case_files = _case_files() if self.trail else set()
 
     def attach(self, entries: list[Entry]) -> list[Entry]:
         for entry in entries:
@@ -92,6 +122,11 @@ class _Links:
                 + "?"
                 + urlencode({"model": entry.object_type or "", "object_id": entry.object_id})
                 if self.trail and entry.object_id
+                else None
+            )
+            linked.attached_url = (
+                attached_trail_url(self.admin_site, entry.object_type, entry.object_id)
+                if entry.object_type and entry.object_type in self.case_files and entry.object_id
                 else None
             )
         return entries
@@ -135,6 +170,7 @@ def trail(request, admin_site):
         "entries": entries,
         "columns": COLUMNS,
         "show_object": True,
+        "scope": _scope(form),
         "newest_url": "?" + _query(request),
         "next_url": next_url,
         "paged": "before" in request.GET,
@@ -213,6 +249,9 @@ def object_history(model_admin, request, object_id, extra_context=None):
         + "?"
         + urlencode({"model": source.label, "object_id": str(pk)})
         if links.trail
+        else None,
+        "attached_url": attached_trail_url(model_admin.admin_site, source.label, str(pk))
+        if source.label in links.case_files
         else None,
         "timezone": timezone.get_current_timezone_name(),
         **(extra_context or {}),

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from contacts.routing import email_of, route
-from core.choices import Priority
+from core.choices import PRIORITY_RANK, Priority
 from core.roles import ROLE_TIERS, user_tier
 
 from .models import ACTIVE_STATES, Customer, Escalation, EscalationState, Plan, SlaStatus, Ticket
@@ -63,10 +63,13 @@ def ticket_list_queryset(now=None):
 
 
 def ticket_search(queryset, term: str):
-    """Tickets by reference (ESC-000123 or 123), external reference, customer name or email.
+    """Tickets by reference (ESC-000123 or 123), external reference, subject (contains,
+    any case), customer name or email.
 
-    Customers are matched first (a small table), then tickets by customer ID, so a search
-    never runs LIKE over the ticket table joined to customers.
+    A reference typed with its prefix is a primary-key lookup and nothing else. Otherwise
+    customers are matched first (a small table), then tickets by customer ID, so a search
+    never runs LIKE over the ticket table joined to customers; the subject is the one
+    LIKE over the ticket table itself.
     """
     term = (term or "").strip()
     if not term:
@@ -78,7 +81,11 @@ def ticket_search(queryset, term: str):
         "pk"
     )
     # Exact (indexed) match on the upstream reference, as typed or upper-cased.
-    match = Q(customer_id__in=customers) | Q(external_reference__in={term, term.upper()})
+    match = (
+        Q(customer_id__in=customers)
+        | Q(external_reference__in={term, term.upper()})
+        | Q(subject__icontains=term)
+    )
     if pk is not None:
         match |= Q(pk=pk)
     return queryset.filter(match)
@@ -114,15 +121,28 @@ def desk_queue(user, now=None):
     ).order_by("sla_rank", F("sla_due_at").asc(nulls_last=True), "created_at", "pk")
 
 
+def priority_rank():
+    """The ticket's priority as a number to sort by, critical (0) first."""
+    return Case(
+        *[When(ticket__priority=p, then=Value(rank)) for p, rank in PRIORITY_RANK.items()],
+        default=Value(len(PRIORITY_RANK)),
+        output_field=IntegerField(),
+    )
+
+
 def escalations_waiting_for(user):
-    """Hand-offs to my tier nobody has accepted yet, oldest first (001: acknowledge in 15 min)."""
+    """Hand-offs to my tier nobody has accepted yet (001: acknowledge in 15 min): the most
+    urgent ticket first (critical ... low), then the soonest SLA deadline, then the oldest.
+    """
     tier = user_tier(user)
     waiting = Escalation.objects.filter(state=EscalationState.REQUESTED).select_related(
         "ticket__customer", "requested_by"
     )
     if not user.has_perm("escalation.reassign_ticket"):
         waiting = waiting.filter(to_tier=tier).exclude(requested_by=user)
-    return waiting.order_by("requested_at", "pk")
+    return waiting.annotate(priority_rank=priority_rank()).order_by(
+        "priority_rank", F("ticket__sla_due_at").asc(nulls_last=True), "requested_at", "pk"
+    )
 
 
 def ticket_for_user(user, pk: int) -> Ticket:

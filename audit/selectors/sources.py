@@ -71,6 +71,47 @@ def history_sources() -> dict[str, Source]:
     return dict(sorted(found.items()))
 
 
+@dataclass(frozen=True)
+class Attached:
+    """A history table whose rows point at a record of another model through `column`."""
+
+    source: Source
+    column: str
+
+
+@cache
+def attached_sources(label: str) -> tuple[Attached, ...]:
+    """The records attached to a record of model `label`: every tracked model that points
+    at it, by a foreign key (a ticket's hand-offs, communications, department requests,
+    root-cause analysis) or by a plain `<model>_id` column, which is how the apps below
+    refer to a record they may not import (the identity verifications started from a
+    ticket). One level deep: a verification's factor checks stay on its own history."""
+    sources = history_sources()
+    if label not in sources:
+        return ()
+    model = sources[label].model
+    plain = f"{model._meta.model_name}_id"
+    found = []
+    for source in sources.values():
+        if source.label == label:
+            continue
+        for f in source.fields:
+            points = isinstance(f, models.ForeignKey) and f.related_model is model
+            if points or (not f.is_relation and f.attname == plain):
+                found.append(Attached(source, f.attname))
+    return tuple(found)
+
+
+def reference_sources() -> list[Source]:
+    """Tracked models whose records have a reference people type (a ticket's ESC-000130):
+    the model offers `pk_from_reference(text) -> pk | None`."""
+    return [
+        s
+        for s in history_sources().values()
+        if callable(getattr(s.model, "pk_from_reference", None))
+    ]
+
+
 def model_choices() -> list[tuple[str, str]]:
     """(label, verbose name) of every type of record in the trail, for the filter."""
     choices = [

@@ -6,6 +6,11 @@ page is the newest `page_size` of them. A page therefore costs a fixed number of
 (bounded by the number of models), never an OFFSET or a COUNT over tables that grow to
 millions of rows. The order is (time, source label, row id), descending, so entries
 that share a timestamp still have one stable place in the stream.
+
+"With everything attached" narrows the history of one record and of the records that
+point at it (`sources.attached_sources`): one more source per attached model, each
+filtered on its indexed column to the record, so the page stays keyset-cut and bounded
+by the number of models.
 """
 
 from collections import defaultdict
@@ -26,6 +31,7 @@ from .sources import (
     PAGE_SIZE,
     Cursor,
     Source,
+    attached_sources,
     history_sources,
 )
 
@@ -40,6 +46,8 @@ class TrailFilters:
     since: datetime | None = None
     until: datetime | None = None
     kind: str | None = None
+    # With `model` and `object_id`: the records attached to that record too.
+    attached: bool = False
 
     @staticmethod
     def day_bounds(first: date | None, last: date | None) -> tuple[datetime | None, ...]:
@@ -64,8 +72,8 @@ def trail_page(
 ) -> TrailPage:
     """The newest `page_size` entries matching `filters` that are older than `before`."""
     keyed: list[tuple[tuple, str, models.Model]] = []
-    for source in _history_sources_for(filters):
-        for row in _history_rows(source, filters, before, page_size + 1):
+    for source, column in _history_sources_for(filters):
+        for row in _history_rows(source, column, filters, before, page_size + 1):
             keyed.append(((row.history_date, source.label, row.history_id), source.label, row))
     if _access_wanted(filters):
         for event in _access_rows(filters, before, page_size + 1):
@@ -98,13 +106,20 @@ def iter_trail(
 # --- sources ----------------------------------------------------------------------------
 
 
-def _history_sources_for(filters: TrailFilters) -> list[Source]:
+def _history_sources_for(filters: TrailFilters) -> list[tuple[Source, str]]:
+    """The history tables to read, each with the column the record filter applies to."""
     if filters.kind and filters.kind not in HISTORY_KINDS:
         return []
     sources = history_sources()
-    if filters.model:
-        return [sources[filters.model]] if filters.model in sources else []
-    return list(sources.values())
+    if not filters.model:
+        return [(s, s.pk_name) for s in sources.values()]
+    if filters.model not in sources:
+        return []
+    own = sources[filters.model]
+    chosen = [(own, own.pk_name)]
+    if filters.attached and filters.object_id:
+        chosen += [(a.source, a.column) for a in attached_sources(filters.model)]
+    return chosen
 
 
 def _access_wanted(filters: TrailFilters) -> bool:
@@ -124,7 +139,9 @@ def _older(before: Cursor | None, label: str, at: str, pk: str) -> Q:
     return Q(**{f"{at}__lt": before.at}) | Q(**{at: before.at, f"{pk}__lt": before.id})
 
 
-def _history_rows(source: Source, filters: TrailFilters, before: Cursor | None, limit: int):
+def _history_rows(
+    source: Source, column: str, filters: TrailFilters, before: Cursor | None, limit: int
+):
     H = source.history
     rows = H.objects.select_related("history_user").filter(
         _older(before, source.label, "history_date", "history_id")
@@ -132,7 +149,7 @@ def _history_rows(source: Source, filters: TrailFilters, before: Cursor | None, 
     if filters.user_id:
         rows = rows.filter(history_user_id=filters.user_id)
     if filters.object_id:
-        rows = rows.filter(**{source.pk_name: filters.object_id})
+        rows = rows.filter(**{column: filters.object_id})
     if filters.since:
         rows = rows.filter(history_date__gte=filters.since)
     if filters.until:

@@ -26,7 +26,8 @@ from ..selectors import (
     with_sla_status,
 )
 from ..services import customer_find_or_create, ticket_create
-from ..timeline import ticket_timeline
+from ..services.communications import is_emailed
+from ..timeline import handoff_items, pending_handoff, ticket_handoffs, ticket_timeline
 from .base import PAGE_SIZE, actor_of, desk_role_required
 
 
@@ -62,11 +63,33 @@ def search(request):
     )
 
 
+def _pending(handoffs, actions, now) -> dict | None:
+    """The hand-off waiting to be accepted, and whether this user is the one to accept it
+    (shown in full at the top for them; everyone else sees it in the timeline)."""
+    escalation = pending_handoff(handoffs)
+    if escalation is None:
+        return None
+    mine = any(a.code == "accept_escalation" for a in actions)
+    waited = now - escalation.requested_at
+    return {
+        "escalation": escalation,
+        "items": handoff_items(escalation),
+        "mine": mine,
+        "waited": waited,
+        "late": mine and waited > SlaSettings.load().acknowledgement_target,
+    }
+
+
 @desk_role_required
 def ticket(request, pk: int):
-    """Everything needed to act on a ticket without the admin."""
+    """Everything needed to act on a ticket without the admin: the ticket with its
+    description, the customer, the guidance, the hand-off waiting for this user (in full,
+    at the top) and the timeline with every hand-off in full."""
     item = ticket_for_user(request.user, pk)
     category = item.category
+    now = timezone.now()
+    actions = ticket_available_actions(item, request.user)
+    handoffs = ticket_handoffs(item, limit=50)
     return render(
         request,
         "desk/ticket.html",
@@ -75,15 +98,27 @@ def ticket(request, pk: int):
             "customer": item.customer,
             "verifications": list(verification_requests_for(item.customer)[:3]),
             "required_info": [HandoffInfo(c).label for c in category.required_info],
-            "actions": ticket_available_actions(item, request.user),
-            "timeline": ticket_timeline(item, limit=50),
+            "actions": actions,
+            "pending": _pending(handoffs, actions, now),
+            "timeline": ticket_timeline(item, limit=50, handoffs=handoffs),
             "route": ticket_route(item),
             "department_requests": list(
                 item.department_requests.select_related("department").order_by("-pk")[:20]
             ),
-            "now": timezone.now(),
+            "now": now,
         },
     )
+
+
+def _done_message(item, action: str, form) -> str:
+    """What the user is told after an action; a contact says whether it was emailed."""
+    text = f"{item.reference} {TICKET_ACTIONS[action].verb}"
+    data = form.cleaned_data
+    if action == "log_contact" and is_emailed(data["direction"], data["channel"]):
+        return f"{text}: the message is emailed to {item.customer.email}."
+    if action == "log_contact":
+        return f"{text}: recorded on the ticket; nothing was sent."
+    return f"{text}."
 
 
 @desk_role_required
@@ -98,7 +133,7 @@ def ticket_action(request, pk: int, action: str):
         return redirect("desk:ticket", pk=item.pk)
     result = run_ticket_action(request, item, action)
     if result.done:
-        messages.success(request, f"{item.reference} {TICKET_ACTIONS[action].verb}.")
+        messages.success(request, _done_message(item, action, result.form))
         return redirect("desk:ticket", pk=item.pk)
     return render(
         request,

@@ -231,6 +231,20 @@ class CsatForm(ActionForm):
         return {"score": self.cleaned_data["score"]}
 
 
+def sending_note(email: str) -> str:
+    """What saving the contact form does, said plainly (only email to the customer sends)."""
+    emailed = (
+        f"This is emailed to {email} when it goes to the customer by Email."
+        if email
+        else "The customer has no email address: nothing can be emailed to them; choose "
+        "how you told them."
+    )
+    return (
+        f"{emailed} Any other channel, a message from the customer or an internal note is "
+        "only recorded on the ticket: nothing is sent."
+    )
+
+
 class CommunicationForm(ActionForm):
     """A contact or note; a chosen template is rendered into the body, editable before saving."""
 
@@ -246,6 +260,10 @@ class CommunicationForm(ActionForm):
     asked_for_manager = forms.BooleanField(required=False)
     threatened_to_leave = forms.BooleanField(required=False)
     public_review = forms.BooleanField(label="Posted a negative public review", required=False)
+
+    def __init__(self, *args, ticket: Ticket, **kwargs):
+        super().__init__(*args, ticket=ticket, **kwargs)
+        self.fields["body"].help_text = sending_note(ticket.customer.email)
 
     def service_kwargs(self) -> dict:
         return {

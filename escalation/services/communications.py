@@ -1,11 +1,17 @@
-"""Contacts with the customer and internal notes (003 "Document all interactions")."""
+"""Contacts with the customer and internal notes (003 "Document all interactions").
+
+A message to the customer by email is sent to them through the outbox; every other
+direction or channel is a record of something said elsewhere, and nothing is sent.
+"""
 
 from django.db import transaction
 from django.utils import timezone
 
 from core.actors import Actor
+from core.choices import Tier
 from core.errors import InvalidInput
 from core.history import save_audited
+from outbox.services import outbox_enqueue
 
 from .. import clocks, notifications
 from ..models import (
@@ -13,12 +19,49 @@ from ..models import (
     Communication,
     CommunicationTemplate,
     Direction,
+    Escalation,
+    EscalationState,
     Ticket,
     TicketState,
     render_template,
 )
 from .automation import after_customer_message
 from .base import check_allowed, errors_text, lock_ticket, run_action, save_ticket
+
+# The tiers as customers know them (001 "Escalation Tiers").
+TIER_TEAM_NAMES = {
+    Tier.L1: "Frontline Support",
+    Tier.L2: "Senior Support",
+    Tier.L3: "Technical Support",
+    Tier.L4: "Management",
+}
+
+
+def receiving_team(ticket: Ticket) -> str:
+    """The team the customer deals with next, by name, for `{team_name}`.
+
+    The latest hand-off that was not returned names it: its target team (the escalate
+    form proposes the department the category routes to), or, when it names none (the
+    automatic rules), the tier it went to. Before any hand-off: the department the
+    ticket's category routes to. Never the sender's own tier.
+    """
+    handoff = (
+        Escalation.objects.filter(ticket=ticket)
+        .exclude(state=EscalationState.RETURNED)
+        .select_related("target_team")
+        .order_by("-requested_at", "-pk")
+        .first()
+    )
+    if handoff is not None:
+        if handoff.target_team is not None:
+            return handoff.target_team.name
+        return TIER_TEAM_NAMES[Tier(handoff.to_tier)]
+    return ticket.category.route_to.name
+
+
+def is_emailed(direction: str, channel: str) -> bool:
+    """Whether logging a message with this direction and channel emails the customer."""
+    return direction == Direction.OUTBOUND and channel == Channel.EMAIL
 
 
 def template_values(ticket: Ticket, actor: Actor, timeframe: str = "") -> dict[str, str]:
@@ -31,7 +74,7 @@ def template_values(ticket: Ticket, actor: Actor, timeframe: str = "") -> dict[s
         "ticket_subject": ticket.subject,
         "owner_name": owner.get_full_name() or owner.get_username(),
         "agent_name": actor.get_full_name() or actor.get_username(),
-        "team_name": ticket.get_tier_display(),
+        "team_name": receiving_team(ticket),
         "timeframe": timeframe or "as soon as possible",
     }
 
@@ -55,9 +98,15 @@ def communication_log(
     asked_for_manager: bool = False,
     threatened_to_leave: bool = False,
     public_review: bool = False,
+    send_email: bool = True,
 ) -> Communication:
     """Record a contact or note, then apply what it means for the ticket's clocks and rules.
 
+    To the customer by email: the message is emailed to the customer's address through
+    the outbox (one message per communication, delivered after commit), with the
+    template's subject when one was used; `send_email=False` only when the caller sends
+    the very same text itself. Other channels, messages from the customer and internal
+    notes are only recorded. Refused when the customer has no email address to send to.
     To the customer: the first response is given and the update cadence restarts.
     From the customer: a ticket waiting on them resumes; 3+ messages, or signs of
     frustration, escalate automatically (001, 003).
@@ -73,6 +122,8 @@ def communication_log(
     flags = is_complaint or asked_for_manager or threatened_to_leave or public_review
     if flags and direction != Direction.INBOUND:
         errors["direction"] = ["Frustration signs belong on messages from the customer."]
+    if send_email and is_emailed(direction, channel) and not ticket.customer.email:
+        errors["channel"] = ["The customer has no email address: choose how you told them."]
     if errors:
         raise InvalidInput(errors_text(errors), field_errors=errors)
     locked = lock_ticket(ticket)
@@ -92,6 +143,8 @@ def communication_log(
         created_at=now,
     )
     save_audited(message, actor=actor)
+    if send_email and is_emailed(direction, channel):
+        _email_customer(locked, message, actor)
     fields = list(clocks.SLA_FIELDS)
     if direction == Direction.OUTBOUND:
         if locked.first_response_at is None:
@@ -115,3 +168,19 @@ def communication_log(
             locked = run_action(locked, actor, "resume", "customer replied")
         after_customer_message(locked, message)
     return message
+
+
+def _email_customer(ticket: Ticket, message: Communication, actor: Actor) -> None:
+    """Queue the message for the customer's inbox; the outbox sends it after commit."""
+    template = message.template
+    subject = (
+        render_template(template.subject, template_values(ticket, actor))
+        if template is not None and template.subject
+        else f"{ticket.reference}: {ticket.subject}"
+    )
+    outbox_enqueue(
+        event_key=f"communication:{message.pk}",
+        recipient=ticket.customer.email,
+        subject=subject,
+        body=message.body,
+    )

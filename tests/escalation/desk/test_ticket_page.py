@@ -41,7 +41,9 @@ def test_agent_logs_a_contact_escalates_and_the_senior_accepts_from_the_queue(
         {"direction": "outbound", "channel": "email", "body": "We are looking into it"},
     )
     assert response["Location"] == page_url(ticket)
-    assert shown(response) == [f"{ticket.reference} updated."]
+    assert shown(response) == [
+        f"{ticket.reference} updated: the message is emailed to {ticket.customer.email}."
+    ]
     assert Communication.objects.get().body == "We are looking into it"
     refused = client.post(act(ticket, "escalate"), escalate_form(ticket, troubleshooting=""))
     assert "troubleshooting" in refused.context["form"].errors
