@@ -113,8 +113,13 @@ def incident_link_tickets(*, incident: MajorIncident, actor: Actor, tickets) -> 
                 incident.holding_message,
                 {"customer_name": ticket.customer.name, "ticket_reference": ticket.reference},
             )
-            communication_log(
-                ticket=ticket, actor=actor, direction="outbound", channel="email", body=body
+            communication_log(  # recorded on the timeline; the email is the incident's own
+                ticket=ticket,
+                actor=actor,
+                direction="outbound",
+                channel="email",
+                body=body,
+                send_email=False,
             )
             outbox_enqueue_many(
                 [
