@@ -60,6 +60,8 @@ def test_linking_tells_each_customer_once_and_it_shows_on_the_timeline(incident,
     holding = OutboxMessage.objects.filter(event_key__startswith=f"incident:{incident.pk}:hold")
     assert sorted(m.recipient for m in holding) == sorted([alice.email, bob.email])
     assert "Hi Alice, we're aware" in holding.get(recipient=alice.email).body
+    # Exactly one email each: the timeline's record of the message sends nothing itself.
+    assert OutboxMessage.objects.filter(recipient=alice.email).count() == 1
     assert Communication.objects.filter(direction="outbound").count() == 2
     assert services.incident_link_tickets(incident=incident, actor=lead, tickets=tickets) == 0
     assert tickets[0].history.latest().history_change_reason == (
