@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from core.errors import CalendarMisconfigured
 from sla.businesstime import is_open as schedule_is_open
 from sla.businesstime import next_opening
+from sla.services import business_hours_calendar
 
 from .models import ContactChannel, Department, OnCallShift, Restriction
 
@@ -49,6 +50,19 @@ def open_status(department: Department, at: datetime) -> tuple[bool, datetime | 
     except CalendarMisconfigured:
         return False, None  # shown as "Closed" until a directory admin fixes the hours
     return schedule_is_open(at, schedule), next_opening(at, schedule)
+
+
+def off_hours(at: datetime) -> bool:
+    """Outside the organisation's business hours (`sla.business_hours_calendar`: the
+    standard SLA policy's, Mon-Fri 9am-6pm New York, holidays off): the hours a department
+    without a calendar has nobody at its channel. Unknown hours count as business hours."""
+    calendar = business_hours_calendar()
+    if calendar is None:
+        return False
+    try:
+        return not schedule_is_open(at, calendar.schedule())
+    except CalendarMisconfigured:
+        return False
 
 
 def on_call_now_by_department(
@@ -93,11 +107,27 @@ def route(
 
     Open: the preferred channel this customer may use. Closed and critical with 24/7
     coverage: the person on call. Otherwise the preferred channel, with when it opens.
+    A department without a calendar is open around the clock through its channels, but
+    off-hours (outside the organisation's business hours) a critical request goes to its
+    person on call, if it has one: keeping an on-call rota without hours of its own is the
+    department saying that on-call covers the hours nobody watches the channel.
     Pass `on_call` when already fetched (None: nobody); False fetches it.
     """
     is_open, opens_at = open_status(department, at)
     channels = usable_channels(department, critical=critical, enterprise=enterprise)
     first = channels[0] if channels else None
+    if department.calendar is None and critical:
+        shift = on_call_now(department, at) if on_call is False else on_call
+        if shift is not None and off_hours(at):
+            return Route(
+                department,
+                first,
+                shift,
+                True,
+                at,
+                f"Open around the clock; outside business hours critical issues go to "
+                f"{shift.person} (on call).",
+            )
     if is_open:
         if first is None:
             return Route(

@@ -13,6 +13,10 @@ class Periodic:
 PERIODIC_TASKS = [
     Periodic("outbox: retry due messages", "outbox.tasks.retry_due_outbox_messages", 1),
     Periodic("sla: fire due timers", "sla.tasks.sweep_due_timers", 1),
+    # Holidays roll into next year without a person; weekly is soon enough for a year ahead.
+    Periodic(
+        "sla: import next year's holidays", "sla.tasks.import_next_year_holidays", 7 * 24 * 60
+    ),
 ]
 
 

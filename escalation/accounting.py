@@ -6,8 +6,8 @@ apply them identically, or demo figures would drift from real ones:
 
 * a stay at a tier: how long the ticket spent at the tier a hand-off brought it to
   (`ended_stay`, `resumed_stay`);
-* a repeat escalation: the customer had another escalation in the 30 days before
-  (`is_repeat_escalation`, `first_escalation`);
+* a repeat escalation: with it, the customer's escalated tickets in 30 days reach three
+  (`escalated_tickets`, `is_repeat_escalation`, `first_escalation`);
 * the ticket's SLA summary columns: its soonest running customer-facing target
   (`sla_summary`).
 
@@ -15,16 +15,17 @@ Everything here is pure: plain values in, plain values out, no database and no c
 Callers read the rows, pass the values, and write back what comes out.
 """
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from .models import Trigger
 
-# 003 Repeat Escalations: "the same customer escalates 3+ times in 30 days".
+# 003 Repeat Escalations: "If same customer escalates 3+ times in 30 days".
 REPEAT_WINDOW = timedelta(days=30)
-# Automatic VIP escalations say nothing about the customer's trouble: never a repeat.
+REPEAT_ESCALATIONS = 3
+# Automatic VIP escalations say nothing about the customer's trouble: they never count.
 NOT_REPEATS = frozenset({Trigger.AUTO_VIP})
 
 
@@ -84,23 +85,51 @@ def resumed_stay(stay: Stay, *, at: datetime) -> Stay | None:
 
 # --- repeat escalations ---------------------------------------------------------------
 
+# A hand-off as the repeat rule reads it: (its ticket, when requested, its trigger). The
+# ticket is any key that tells tickets apart (an id; the demo's unsaved tickets use others).
+Handoff = tuple[Hashable, datetime, str]
 
-def is_repeat_escalation(*, at: datetime, earlier: Iterable[tuple[datetime, str]]) -> bool:
-    """Whether a ticket first escalated at `at` is a repeat for its customer (003).
 
-    `earlier`: (requested_at, trigger) of the hand-offs of the customer's *other*
-    tickets. A repeat is any of them requested in the `REPEAT_WINDOW` up to `at`,
-    automatic VIP escalations excepted.
-    """
+def escalated_tickets(*, at: datetime, handoffs: Iterable[Handoff]) -> list:
+    """The tickets escalated in the `REPEAT_WINDOW` up to `at` (003), in the order of their
+    first such hand-off: one ticket climbing several tiers is one escalated issue, and
+    automatic VIP escalations do not count."""
     since = at - REPEAT_WINDOW
-    return any(
-        since <= requested_at <= at and trigger not in NOT_REPEATS
-        for requested_at, trigger in earlier
+    counted = sorted(
+        (
+            (requested_at, ticket)
+            for ticket, requested_at, trigger in handoffs
+            if since <= requested_at <= at and trigger not in NOT_REPEATS
+        ),
+        key=lambda handoff: handoff[0],
     )
+    return list(dict.fromkeys(ticket for _, ticket in counted))
+
+
+@dataclass(frozen=True)
+class CustomerHandoffs:
+    """What the repeat rule weighs when a ticket is first escalated: that hand-off's
+    trigger, and the hand-offs of the customer's *other* tickets."""
+
+    trigger: str
+    others: tuple[Handoff, ...] = ()
+
+
+def is_repeat_escalation(*, at: datetime, earlier: CustomerHandoffs) -> bool:
+    """Whether a ticket first escalated at `at` is a repeat for its customer (003: "3+
+    times in 30 days"): that hand-off counts (it is no VIP auto-escalation) and, counting
+    its ticket, the customer's escalated tickets in the 30 days up to `at` reach three.
+
+    Tickets are counted, not hand-offs, as `rules.repeat_escalations` counts them for
+    the alert to Customer Success, so the flag and the alert agree.
+    """
+    if earlier.trigger in NOT_REPEATS:
+        return False
+    return len(escalated_tickets(at=at, handoffs=earlier.others)) + 1 >= REPEAT_ESCALATIONS
 
 
 def first_escalation(
-    *, created_at: datetime, at: datetime, earlier: Iterable[tuple[datetime, str]]
+    *, created_at: datetime, at: datetime, earlier: CustomerHandoffs
 ) -> dict[str, object]:
     """The ticket columns its first hand-off sets (`earlier` as in `is_repeat_escalation`):
     when it was first escalated, how long after opening, and whether it was a repeat."""

@@ -1,20 +1,24 @@
 """Which SLA clocks run on a ticket, driven by its transitions (issue: SLA engine).
 
 Called by escalation.services inside their transaction, with the ticket locked.
-Targets are copied onto the clocks when they start (sla.services.targets_for), so a
-later policy edit never rewrites a running ticket; `reapply` does so on purpose.
+A ticket's targets are fixed when its resolution clock starts (created, reopened):
+copied onto its clocks (sla.services.targets_for), and what no clock holds (the status-
+update cadence, whether waiting on the customer pauses it) onto the ticket. Every later
+clock of that cycle (acknowledgement, time at tier, customer update, RCA) starts from
+those (`kept`), so a later policy edit never changes a running ticket; a lead's
+`reapply` moves it to the current version on purpose.
 """
 
 from collections.abc import Iterable
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from django.utils import timezone
 
 from sla import services as sla
 from sla.businesstime import add_business_time
-from sla.models import Clock, ClockKind, ClockPause, SlaPolicy, SlaSettings
+from sla.models import BusinessCalendar, Clock, ClockKind, ClockPause, SlaSettings
 
 from .accounting import sla_summary
 from .models import Ticket, TicketState
@@ -25,6 +29,7 @@ ACK_FOLLOW_UP_TIMER = "acknowledgement.lead"
 
 
 def targets(ticket: Ticket) -> sla.Targets:
+    """The targets of the current policy version for this ticket (to start or re-apply)."""
     return sla.targets_for(
         priority=ticket.priority,
         enterprise=ticket.customer.is_enterprise,
@@ -32,16 +37,53 @@ def targets(ticket: Ticket) -> sla.Targets:
     )
 
 
-def _start(ticket: Ticket, kind: str, target, at: datetime, t: sla.Targets, warn=True, cycle=1):
+@dataclass(frozen=True)
+class Kept:
+    """What a running ticket keeps of the policy version it runs under, for the clocks it
+    starts later: their calendar and version, and the update cadence. (Whether waiting on
+    the customer pauses it is read off the ticket: `sla_pause_when_waiting`.)"""
+
+    calendar: BusinessCalendar
+    policy_version: int | None
+    update_every: timedelta | None
+
+
+def kept(ticket: Ticket) -> Kept:
+    """The version the ticket runs under: its latest resolution clock's calendar and
+    version, and the cadence copied onto it (`_keep`). A ticket whose clocks never started
+    (none in practice) runs under the current version."""
+    clock = sla.latest_clock(ticket, ClockKind.RESOLUTION)
+    if clock is None:
+        t = targets(ticket)
+        return Kept(t.calendar, t.policy_version, t.update_every)
+    return Kept(clock.calendar, clock.policy_version, ticket.sla_update_every)
+
+
+def _keep(ticket: Ticket, t: sla.Targets) -> None:
+    """Copy onto the ticket what no clock holds of `t` (the caller saves `SLA_FIELDS`)."""
+    ticket.sla_update_every = t.update_every
+    ticket.sla_pause_when_waiting = t.pause_when_waiting_on_customer
+
+
+def _start(
+    ticket: Ticket,
+    kind: str,
+    target: timedelta,
+    at: datetime,
+    terms: Kept | sla.Targets,
+    *,
+    thresholds: list[int] | None = None,
+    cycle: int = 1,
+) -> Clock:
     return sla.clock_start(
         subject=ticket,
         kind=kind,
-        calendar=t.calendar,
+        calendar=terms.calendar,
         target=target,
         at=at,
         cycle=cycle,
-        warning_thresholds=t.warning_thresholds if warn else [],
-        policy_version=t.policy_version,
+        warning_thresholds=thresholds or [],
+        policy_version=terms.policy_version,
     )
 
 
@@ -50,17 +92,11 @@ def _stop(ticket: Ticket, at: datetime, *kinds: str) -> None:
         sla.clock_stop(clock=clock, at=at)
 
 
-def _start_tier_clock(ticket: Ticket, at: datetime, t: sla.Targets) -> None:
+def _start_tier_clock(ticket: Ticket, at: datetime, terms: Kept | sla.Targets) -> None:
     allowed = sla.tier_time_allowed(priority=ticket.priority, tier=ticket.tier)
     if allowed is not None:
         _start(
-            ticket,
-            ClockKind.TIER,
-            allowed,
-            at,
-            t,
-            warn=False,
-            cycle=sla.next_cycle(ticket, ClockKind.TIER),
+            ticket, ClockKind.TIER, allowed, at, terms, cycle=sla.next_cycle(ticket, ClockKind.TIER)
         )
 
 
@@ -87,14 +123,17 @@ def plan_start(ticket: Ticket, at: datetime) -> None:
         for target in (t.first_response, t.resolution)
     ]
     _summarise(ticket, drafts)
+    _keep(ticket, t)
 
 
 def start(ticket: Ticket, at: datetime) -> None:
     """A new ticket: first response, resolution and time at L1 start now."""
     t = targets(ticket)
-    _start(ticket, ClockKind.FIRST_RESPONSE, t.first_response, at, t)
-    _start(ticket, ClockKind.RESOLUTION, t.resolution, at, t)
+    warn = t.warning_thresholds
+    _start(ticket, ClockKind.FIRST_RESPONSE, t.first_response, at, t, thresholds=warn)
+    _start(ticket, ClockKind.RESOLUTION, t.resolution, at, t, thresholds=warn)
     _start_tier_clock(ticket, at, t)
+    _keep(ticket, t)
     refresh(ticket)
 
 
@@ -105,24 +144,20 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
         _start_update_cycle(ticket, at)
     elif code == "escalate":
         _stop(ticket, at, ClockKind.TIER)
-        ack = SlaSettings.load().acknowledgement_target
-        t = targets(ticket)
         _start(
             ticket,
             ClockKind.ACKNOWLEDGEMENT,
-            ack,
+            SlaSettings.load().acknowledgement_target,
             at,
-            t,
-            warn=False,
+            kept(ticket),
             cycle=sla.next_cycle(ticket, ClockKind.ACKNOWLEDGEMENT),
         )
     elif code in ("accept_escalation", "return_escalation"):
         _stop(ticket, at, ClockKind.ACKNOWLEDGEMENT)
         sla.timers_cancel(subject=ticket, kinds=[ACK_FOLLOW_UP_TIMER])
-        _start_tier_clock(ticket, at, targets(ticket))
+        _start_tier_clock(ticket, at, kept(ticket))
     elif code == "wait_on_customer":
-        policy = SlaPolicy.objects.get(priority=ticket.priority)
-        if policy.pause_when_waiting_on_customer:
+        if ticket.sla_pause_when_waiting:  # the ticket's version says, not today's policy
             paused = (ClockKind.RESOLUTION, ClockKind.NEXT_UPDATE, ClockKind.TIER)
             for clock in sla.running_clocks(ticket, *paused):
                 sla.clock_pause(clock=clock, at=at, reason=ClockPause.Reason.WAITING_ON_CUSTOMER)
@@ -144,11 +179,12 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
                 ClockKind.RCA,
                 SlaSettings.load().rca_due_after,
                 at,
-                _around_the_clock(targets(ticket)),
-                warn=False,
+                _around_the_clock(kept(ticket)),
                 cycle=sla.next_cycle(ticket, ClockKind.RCA),
             )
     elif code == "reopen":
+        # A new resolution cycle: like a new ticket, it runs under the current version
+        # (its priority or category may have been edited while it was resolved).
         _stop(ticket, at, ClockKind.RCA)  # not resolved any more: no RCA due yet
         t = targets(ticket)
         _start(
@@ -157,8 +193,10 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
             t.resolution,
             at,
             t,
+            thresholds=t.warning_thresholds,
             cycle=sla.next_cycle(ticket, ClockKind.RESOLUTION),
         )
+        _keep(ticket, t)
         _start_tier_clock(ticket, at, t)
         _start_update_cycle(ticket, at)
     elif code in ("close", "cancel"):
@@ -172,22 +210,22 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
     refresh(ticket)
 
 
-def _around_the_clock(t: sla.Targets) -> sla.Targets:
-    return replace(t, calendar=sla.around_the_clock_calendar() or t.calendar)
+def _around_the_clock(terms: Kept) -> Kept:
+    return replace(terms, calendar=sla.around_the_clock_calendar() or terms.calendar)
 
 
 def _start_update_cycle(ticket: Ticket, at: datetime) -> None:
-    t = targets(ticket)
-    if t.update_every is None:
+    """The customer-update cadence starts over, at the ticket's kept cadence."""
+    terms = kept(ticket)
+    if terms.update_every is None:
         return
     _stop(ticket, at, ClockKind.NEXT_UPDATE)
     _start(
         ticket,
         ClockKind.NEXT_UPDATE,
-        t.update_every,
+        terms.update_every,
         at,
-        t,
-        warn=False,
+        terms,
         cycle=sla.next_cycle(ticket, ClockKind.NEXT_UPDATE),
     )
 
@@ -209,8 +247,11 @@ def customer_updated(ticket: Ticket, at: datetime) -> None:
 
 
 def reapply(ticket: Ticket) -> int | None:
-    """Re-target the running customer-facing clocks to the current policy version."""
+    """Move the ticket to the current policy version: re-target its running clocks and
+    keep the version's update cadence and pause setting (the caller saves `SLA_FIELDS`).
+    A customer-update clock stops when the version has no cadence any more."""
     t = targets(ticket)
+    _keep(ticket, t)
     for clock in sla.running_clocks(ticket, *CUSTOMER_FACING, ClockKind.NEXT_UPDATE):
         target = {
             ClockKind.FIRST_RESPONSE: t.first_response,
@@ -218,6 +259,7 @@ def reapply(ticket: Ticket) -> int | None:
             ClockKind.NEXT_UPDATE: t.update_every,
         }[ClockKind(clock.kind)]
         if target is None:
+            sla.clock_stop(clock=clock, at=timezone.now())
             continue
         sla.clock_retarget(
             clock=clock,
@@ -264,4 +306,6 @@ def _summarise(ticket: Ticket, running: Iterable[Clock]) -> None:
     sla_summary(_ClockTarget(c) for c in running).apply(ticket)
 
 
-SLA_FIELDS = ["sla_due_at", "sla_warn_at", "sla_paused"]
+# The ticket's SLA columns: the summary lists sort by, then what it keeps of its version.
+SUMMARY_FIELDS = ["sla_due_at", "sla_warn_at", "sla_paused"]
+SLA_FIELDS = [*SUMMARY_FIELDS, "sla_update_every", "sla_pause_when_waiting"]

@@ -10,26 +10,31 @@ rule can be read, tested and changed without touching the workflow.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
-
 from core.choices import PRIORITY_RANK, Priority, Tier
 from outbox.models import OutboxMessage
+from verification.services import missing_verification
 
-from .accounting import REPEAT_WINDOW
+from .accounting import (
+    NOT_REPEATS,
+    REPEAT_ESCALATIONS,
+    REPEAT_WINDOW,
+    CustomerHandoffs,
+    escalated_tickets,
+)
 from .models import (
     Communication,
     Direction,
     Escalation,
     IncidentState,
     MajorIncident,
+    RefusedEscalation,
     Ticket,
     TicketState,
-    Trigger,
 )
 
 REPEATED_CONTACT_LIMIT = 3  # 001: customer responded 3+ times without resolution
 COMPLAINT_LIMIT = 3  # 003: complained 3+ times in one conversation
-REPEAT_ESCALATIONS = 3  # 003: same customer escalates 3+ times in 30 days
+# REPEAT_ESCALATIONS (003: same customer escalates 3+ times in 30 days) is in accounting.
 INCIDENT_WATCH_CUSTOMERS = 3  # 003: "Multiple customers reporting same issue"
 INCIDENT_WATCH_WINDOW = timedelta(minutes=30)
 LOW_CSAT = 3  # 001: customer satisfaction rating < 3
@@ -43,6 +48,17 @@ def may_escalate_automatically(
     if ticket.state not in from_states or ticket.tier >= Tier.L4:
         return False
     return not (once and Escalation.objects.filter(ticket=ticket, trigger=trigger).exists())
+
+
+def identity_unverified(ticket: Ticket) -> str | None:
+    """003 "Verify identity first": why the ticket may not be escalated yet (its category
+    needs a verification its customer lacks), else None. `ticket_escalate` refuses then."""
+    return missing_verification(ticket.customer, ticket.category.verification_level)
+
+
+def refused_before(ticket: Ticket, trigger: str) -> bool:
+    """This rule's automatic escalation of this ticket was refused already (told once)."""
+    return RefusedEscalation.objects.filter(ticket=ticket, trigger=trigger).exists()
 
 
 def customer_wrote_too_often(ticket: Ticket) -> str | None:
@@ -86,16 +102,26 @@ def csm_is_copied(ticket: Ticket) -> bool:
     return ticket.customer.is_enterprise or ticket.customer.is_vip
 
 
-def other_escalations(*, customer_id: int, ticket_id: int, at: datetime) -> list[tuple]:
-    """(requested_at, trigger) of the customer's other tickets' hand-offs in the repeat
-    window before `at`: what `accounting.is_repeat_escalation` judges (003)."""
-    return list(
+def other_escalations(*, customer_id: int, ticket_id: int, at: datetime) -> CustomerHandoffs:
+    """What `accounting.is_repeat_escalation` weighs for the first hand-off of `ticket_id`,
+    requested (and saved) at `at`: its trigger, and (ticket, requested_at, trigger) of the
+    customer's other tickets' hand-offs in the 30 days up to `at` (003)."""
+    own = (
+        Escalation.objects.filter(ticket_id=ticket_id, requested_at__lte=at)
+        .order_by("-requested_at", "-pk")
+        .values_list("trigger", flat=True)
+        .first()
+    )
+    others = (
         Escalation.objects.filter(
-            ticket__customer_id=customer_id, requested_at__gte=at - REPEAT_WINDOW
+            ticket__customer_id=customer_id,
+            requested_at__gte=at - REPEAT_WINDOW,
+            requested_at__lte=at,
         )
         .exclude(ticket_id=ticket_id)
-        .values_list("requested_at", "trigger")
+        .values_list("ticket_id", "requested_at", "trigger")
     )
+    return CustomerHandoffs(trigger=own or "", others=tuple(others))
 
 
 @dataclass(frozen=True)
@@ -108,19 +134,20 @@ class RepeatRun:
 
 def repeat_escalations(ticket: Ticket, now: datetime) -> RepeatRun | None:
     """003 Repeat Escalations: the customer had 3+ tickets escalated in 30 days (one ticket
-    climbing several tiers is one escalated issue; VIP auto-escalations do not count)."""
+    climbing several tiers is one escalated issue; VIP auto-escalations do not count), as
+    `accounting.escalated_tickets` counts them for the ticket's repeat flag."""
     recent = list(
         Escalation.objects.filter(
             ticket__customer_id=ticket.customer_id, requested_at__gte=now - REPEAT_WINDOW
         )
-        .filter(~Q(trigger=Trigger.AUTO_VIP))
-        .order_by("requested_at")
-        .values_list("pk", "ticket_id")
+        .order_by("requested_at", "pk")
+        .values_list("pk", "ticket_id", "requested_at", "trigger")
     )
-    tickets = sorted({t for _, t in recent})
+    tickets = escalated_tickets(at=now, handoffs=[(t, at, trig) for _, t, at, trig in recent])
     if len(tickets) < REPEAT_ESCALATIONS:
         return None
-    return RepeatRun(first_escalation_id=recent[0][0], ticket_ids=tickets)
+    first = next(pk for pk, _, _, trigger in recent if trigger not in NOT_REPEATS)
+    return RepeatRun(first_escalation_id=first, ticket_ids=sorted(tickets))
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,9 @@ class BusinessCalendar(models.Model):
         blank=True,
         help_text="Country code (e.g. US) whose public holidays the import action loads.",
     )
+    holidays_through = models.PositiveSmallIntegerField(
+        "holidays imported through", null=True, blank=True, editable=False
+    )  # the last year imported: the weekly roll-forward imports each year once
 
     history = AuditedHistory()
 

@@ -10,7 +10,7 @@ import random
 from datetime import datetime, timedelta
 
 from core.choices import Tier
-from escalation.accounting import Stay, ended_stay, first_escalation
+from escalation.accounting import CustomerHandoffs, Handoff, Stay, ended_stay, first_escalation
 from escalation.models import (
     DepartmentRequest,
     DepartmentRequestState,
@@ -46,14 +46,16 @@ TRIGGERS = [
 
 class HandoffPlanner:
     """Plans hand-offs batch after batch, remembering each demo customer's hand-offs
-    (those already in the database, then those planned) to tell repeats apart."""
+    (those already in the database, then those planned) to tell repeats apart. A hand-off
+    names its ticket by id, or a planned ticket (not saved yet) by its place in the plan."""
 
     def __init__(self) -> None:
-        self.earlier: dict[int, list[tuple[datetime, str]]] = {}
-        for customer, at, trigger in Escalation.objects.filter(
+        self.earlier: dict[int, list[Handoff]] = {}
+        self.planned = 0
+        for customer, ticket, at, trigger in Escalation.objects.filter(
             ticket__customer__external_user_id__startswith=DEMO_PREFIX
-        ).values_list("ticket__customer_id", "requested_at", "trigger"):
-            self.earlier.setdefault(customer, []).append((at, trigger))
+        ).values_list("ticket__customer_id", "ticket_id", "requested_at", "trigger"):
+            self.earlier.setdefault(customer, []).append((ticket, at, trigger))
 
     def plan(
         self, rng: random.Random, tickets: list[Ticket], staff: Staff, now: datetime
@@ -74,8 +76,9 @@ class HandoffPlanner:
             last = mine[-1]
             if last.state == EscalationState.ACCEPTED and t.resolved_at is not None:
                 ended_stay(Stay.of(last), at=t.resolved_at, how=StayEnd.RESOLVED).apply(last)
+            self.planned += 1
             self.earlier.setdefault(t.customer_id, []).extend(
-                (e.requested_at, e.trigger) for e in mine
+                (("planned", self.planned), e.requested_at, e.trigger) for e in mine
             )
             rows += mine
         return rows
@@ -106,13 +109,15 @@ class HandoffPlanner:
             if below is not None and below.state == EscalationState.ACCEPTED:
                 # The stay below ended with this hand-off.
                 ended_stay(Stay.of(below), at=requested, how=StayEnd.ESCALATED).apply(below)
-            if t.first_escalated_at is None:
-                earlier = self.earlier.get(t.customer_id, [])
+            trigger = rng.choice(TRIGGERS)
+            if t.first_escalated_at is None:  # its own hand-offs join `earlier` after
+                earlier = CustomerHandoffs(
+                    trigger=trigger, others=tuple(self.earlier.get(t.customer_id, []))
+                )
                 for name, value in first_escalation(
                     created_at=t.created_at, at=requested, earlier=earlier
                 ).items():
                     setattr(t, name, value)
-            trigger = rng.choice(TRIGGERS)
             returner = rng.choice(staff[Tier.L2]) if returned else None
             rows.append(
                 Escalation(

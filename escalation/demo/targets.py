@@ -47,9 +47,12 @@ class TargetPlanner:
         finished ones a first response and a resolution that were met or missed, so the
         metrics have a history to show. The plans' `subject_id` is set once inserted.
         """
+        t = self.targets_for(ticket)
+        # What the ticket keeps of its policy version, as `escalation.clocks` copies it.
+        ticket.sla_update_every = t.update_every
+        ticket.sla_pause_when_waiting = t.pause_when_waiting_on_customer
         if ticket.state == TicketState.CANCELLED:
             return []
-        t = self.targets_for(ticket)
         finished = ticket.state not in ACTIVE_STATES
         kinds = [(ClockKind.RESOLUTION, t.resolution, ticket.resolved_at)]
         if ticket.state == TicketState.NEW or finished:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from core.choices import Tier
 from escalation.models import ACTIVE_STATES, Sentiment, Ticket, TicketState
+from escalation.rules import LOW_CSAT
 
 from .people import Staff
 from .words import STATES, SUBJECTS
@@ -41,6 +42,8 @@ def ticket_draw(
         responded = answered
         resolved = min(answered + took, now - timedelta(minutes=1))
         csat = rng.choice([None, 2, 3, 4, 4, 5, 5, 5])
+        if state == TicketState.RESOLVED and csat is not None and csat < LOW_CSAT:
+            csat = None  # 001: rated below 3, it would have been reopened and escalated
         if state == TicketState.CLOSED:
             closed = resolved + (now - resolved) * rng.uniform(0.1, 1)
     return Ticket(

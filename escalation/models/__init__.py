@@ -19,6 +19,8 @@ from .handoffs import (
     Escalation,
     EscalationState,
     EscalationType,
+    RefusalCause,
+    RefusedEscalation,
     StayEnd,
     Trigger,
 )
@@ -54,6 +56,8 @@ __all__ = [
     "Escalation",
     "EscalationState",
     "EscalationType",
+    "RefusalCause",
+    "RefusedEscalation",
     "StayEnd",
     "Trigger",
     "render_template",

@@ -30,6 +30,15 @@ class DepartmentRequest(ConcurrentTransitionMixin, models.Model):
         "department's reference", max_length=100, blank=True, help_text="e.g. a Jira key."
     )
     channel_used = models.CharField(max_length=300, blank=True)
+    # 003 "For fraud: also alert security@": the category's copy departments get the
+    # request too, each through the channel routing picked for it then. Set once, when
+    # the request is opened (its creation's history row has `copy_channels`).
+    copied_to = models.ManyToManyField(
+        "contacts.Department", blank=True, related_name="copied_requests"
+    )
+    copy_channels = models.TextField(
+        "copies sent through", blank=True, help_text="One line per copied department."
+    )
     state = FSMField(
         default=DepartmentRequestState.OPEN, choices=DepartmentRequestState.choices, protected=True
     )

@@ -34,6 +34,7 @@ class Trigger(models.TextChoices):
     AUTO_REPEATED_CONTACT = "auto_repeated_contact", "Automatic: customer wrote 3+ times"
     AUTO_VIP = "auto_vip", "Automatic: VIP account"
     AUTO_FRUSTRATED = "auto_frustrated", "Automatic: frustrated customer"
+    AUTO_LOW_CSAT = "auto_low_csat", "Automatic: CSAT below 3"
 
 
 AUTOMATIC_TRIGGERS = {t for t in Trigger.values if t.startswith("auto_")}
@@ -164,3 +165,48 @@ class Escalation(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=EscalationState.REQUESTED, target=EscalationState.RETURNED)
     def send_back(self) -> None:
         pass
+
+
+class RefusalCause(models.TextChoices):
+    """Why an automatic escalation could not happen (a code the metrics can count by)."""
+
+    VERIFICATION = "verification", "Identity not verified"
+    CLOSED = "closed", "Ticket closed"
+    OTHER = "other", "Refused by the workflow"
+
+
+class RefusedEscalationQuerySet(models.QuerySet):
+    def between(self, start, end) -> "RefusedEscalationQuerySet":
+        """Refusals in [start, end): what a metrics period counts."""
+        return self.filter(refused_at__gte=start, refused_at__lt=end)
+
+    def awaiting_verification(self) -> "RefusedEscalationQuerySet":
+        return self.filter(cause=RefusalCause.VERIFICATION)
+
+
+class RefusedEscalation(models.Model):
+    """An automatic rule fired but the ticket could not move up (its customer's identity is
+    not verified, or it is closed): one row per ticket and rule, written with a history row
+    on the ticket and a message to its owner and the leads, so a refusal is never silent
+    and can be counted (`RefusedEscalation.objects.between(...).awaiting_verification()`).
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="refused_escalations")
+    trigger = models.CharField(max_length=25, choices=Trigger.choices)
+    cause = models.CharField(max_length=15, choices=RefusalCause.choices)
+    reason = models.TextField()
+    refused_at = models.DateTimeField(default=timezone.now)
+
+    objects = RefusedEscalationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-refused_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "trigger"], name="refused_escalation_once_per_rule"
+            )
+        ]
+        indexes = [models.Index(fields=["refused_at", "cause"], name="refused_escalation_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference}: {self.get_trigger_display()} refused"

@@ -117,6 +117,19 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     sla_due_at = models.DateTimeField("SLA due", null=True, blank=True)
     sla_warn_at = models.DateTimeField(null=True, blank=True)
     sla_paused = models.BooleanField(default=False)
+    # What the ticket keeps of its SLA policy version besides its clocks' targets (set when
+    # its resolution clock starts, moved only by a lead's re-apply): escalation.clocks.
+    sla_update_every = models.DurationField(
+        "customer update every",
+        null=True,
+        blank=True,
+        help_text="The status-update cadence of the policy version the ticket runs under.",
+    )
+    sla_pause_when_waiting = models.BooleanField(
+        "SLA pauses while waiting on the customer",
+        default=True,
+        help_text="As the policy version the ticket runs under says.",
+    )
 
     history = AuditedHistory()
 

@@ -81,7 +81,9 @@ def copy_success_manager(ticket: Ticket) -> bool:
 
 
 def alert_low_csat(ticket: Ticket) -> bool:
-    """001: CSAT below 3 -> management and Customer Success review the case."""
+    """001: CSAT below 3 -> management and Customer Success review the case (the ticket's
+    reopening and escalation are `ticket_record_csat`'s and `automation.escalate_low_csat`'s).
+    """
     if not rules.csat_is_low(ticket):
         return False
     notify.notify(

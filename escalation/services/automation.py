@@ -1,20 +1,31 @@
-"""What the automatic rules do to a ticket when they fire: escalate it as the system actor,
-raise its priority, mark churn risk (001 Automatic Escalation, 003 Special Escalation
-Scenarios).
+"""What the automatic rules do to a ticket when they fire: escalate it as the system actor
+(or record why it could not be), raise its priority, mark churn risk (001 Automatic
+Escalation, 003 Special Escalation Scenarios).
 
 `escalation.rules` decides; this module acts, inside the transaction of the action that
-triggered the rule (a new ticket, a customer's message, a due timer). Each rule acts at
-most once per ticket because its escalation trigger and notifications are keyed.
+triggered the rule (a new ticket, a customer's message, a survey, a due timer). Each rule
+acts at most once per ticket because its escalation trigger and notifications are keyed.
 """
+
+from django.db import transaction
 
 from contacts.routing import email_for
 from core.actors import system_user
 from core.choices import Priority
 from core.errors import ApplicationError
+from core.history import save_audited
 
 from .. import clocks, rules
 from .. import notifications as notify
-from ..models import Communication, EscalationType, Ticket, TicketState, Trigger
+from ..models import (
+    Communication,
+    EscalationType,
+    RefusalCause,
+    RefusedEscalation,
+    Ticket,
+    TicketState,
+    Trigger,
+)
 from .alerts import alert_media_contact, alert_possible_incident, copy_success_manager
 from .base import lock_ticket, save_ticket
 from .customers import customer_mark_churn_risk
@@ -32,9 +43,16 @@ def escalate_automatically(
     once: bool = True,
 ) -> bool:
     """Move the ticket up one tier for an automatic rule (as the system actor); False when it
-    cannot move now. `once`: a rule that already escalated this ticket does not again.
+    does not move. `once`: a rule that already escalated this ticket does not again.
+
+    A rule that may fire but is refused (003: the customer's identity must be verified
+    first; or the workflow refuses) is never silent: `escalation_refuse` records it.
     """
     if not rules.may_escalate_automatically(ticket, trigger, from_states=from_states, once=once):
+        return False
+    unverified = rules.identity_unverified(ticket)
+    if unverified:
+        escalation_refuse(ticket, trigger, why, cause=RefusalCause.VERIFICATION, reason=unverified)
         return False
     try:
         ticket_escalate(
@@ -45,8 +63,34 @@ def escalate_automatically(
             escalation_type=EscalationType.HIERARCHICAL,
             trigger=trigger,
         )
-    except ApplicationError:
-        return False  # e.g. identity not verified yet: the agent escalates by hand
+    except ApplicationError as exc:  # ticket_escalate's savepoint undid its writes
+        escalation_refuse(ticket, trigger, why, cause=RefusalCause.OTHER, reason=exc.message)
+        return False
+    return True
+
+
+@transaction.atomic
+def escalation_refuse(ticket: Ticket, trigger: str, why: str, *, cause: str, reason: str) -> bool:
+    """An automatic rule fired but the ticket cannot move up: record it once per ticket and
+    rule (a `RefusedEscalation`, which the metrics count), write the reason into the
+    ticket's history as the system actor, and tell its owner and the leads. False when this
+    rule's refusal was recorded before (its message went out then)."""
+    locked = lock_ticket(ticket)
+    if rules.refused_before(locked, trigger):
+        return False
+    actor, rule = system_user(), Trigger(trigger).label
+    save_audited(
+        RefusedEscalation(ticket=locked, trigger=trigger, cause=cause, reason=reason), actor=actor
+    )
+    save_ticket(locked, actor, f"escalate refused: automatic [{trigger}]: {why}: {reason}", [])
+    notify.notify(
+        locked,
+        f"auto-escalation-refused:{trigger}",
+        [locked.owner.email, *notify.lead_emails()],
+        "automatic escalation refused",
+        f"{rule} ({why}) should have moved this ticket up a tier, but it could not: "
+        f"{reason} Please act on it by hand.",
+    )
     return True
 
 
@@ -117,6 +161,30 @@ def after_ticket_created(ticket: Ticket) -> None:
     if ticket.customer.is_vip:
         escalate_automatically(ticket, Trigger.AUTO_VIP, "VIP account")
     alert_possible_incident(ticket)
+
+
+def escalate_low_csat(ticket: Ticket) -> bool:
+    """001: a CSAT below 3 escalates the ticket to the next tier with the survey as the
+    trigger, once it is back in work (`ticket_record_csat` reopens a resolved one). A closed
+    ticket cannot be reopened (the state machine ends there): the refusal is recorded and
+    told instead; management and Customer Success hear of the score either way
+    (`alerts.alert_low_csat`)."""
+    if not rules.csat_is_low(ticket):
+        return False
+    why = f"CSAT {ticket.csat}/5, below 3"
+    if ticket.state == TicketState.CLOSED:
+        escalation_refuse(
+            ticket,
+            Trigger.AUTO_LOW_CSAT,
+            why,
+            cause=RefusalCause.CLOSED,
+            reason="A closed ticket cannot be reopened. Review the case with the customer and "
+            "open a new ticket if work remains.",
+        )
+        return False
+    # Each low score is a new survey: a ticket rated low again after its next resolution
+    # moves up again (hence not `once`).
+    return escalate_automatically(ticket, Trigger.AUTO_LOW_CSAT, why, once=False)
 
 
 def after_customer_message(ticket: Ticket, message: Communication) -> None:

@@ -1,10 +1,12 @@
 """External escalation: ask another department, track it, bring the answer back (000 §4.2)."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from contacts.models import ChannelKind
+from contacts.models import ChannelKind, Department
 from contacts.routing import email_of, route
 from core.actors import Actor
 from core.choices import Priority
@@ -62,6 +64,29 @@ def _move(
     save_record(request, actor, f"{method}: {reason}" if reason else method)
 
 
+def _reach(
+    department: Department, *, at: datetime, critical: bool, enterprise: bool
+) -> tuple[str, str, str]:
+    """(recipient, channel kind, how it was reached) for `department` right now: the
+    on-call person, else the email or chat channel routing picks, else its email address.
+    Raises InvalidInput when the department has no email or chat channel."""
+    way = route(department, at=at, critical=critical, enterprise=enterprise)
+    recipient: str | None
+    kind: str
+    if way.on_call:
+        recipient, kind = way.on_call.person.email, ChannelKind.EMAIL
+        used = f"on call: {way.on_call.person} ({recipient})"
+    elif way.channel and way.channel.kind in (ChannelKind.EMAIL, ChannelKind.CHAT):
+        recipient, kind = way.channel.value, way.channel.kind
+        used = f"{way.channel.get_kind_display()}: {recipient}"
+    else:
+        recipient, kind = email_of(department), ChannelKind.EMAIL
+        used = f"Email: {recipient}" + (f" (also {way.channel})" if way.channel else "")
+    if not recipient:
+        raise InvalidInput(f"{department} has no email or chat channel: ask a directory admin.")
+    return recipient, kind, f"{used} · {way.reason}"
+
+
 @transaction.atomic
 def department_request_open(
     *,
@@ -74,6 +99,11 @@ def department_request_open(
 ) -> DepartmentRequest:
     """Ask a department (default: the category's) through the channel routing picks now;
     the ticket waits on the department until it answers.
+
+    The category's copy departments (003: fraud also alerts Security) get the request too,
+    each its own message through the channel routing picks for it now; the request records
+    whom it copied and how. Raises InvalidInput for a missing detail or a department
+    (asked or copied) without an email or chat channel; nothing is sent then.
     """
     given = {
         "needed": ("action or information needed", needed),
@@ -90,47 +120,48 @@ def department_request_open(
     locked = lock_ticket(ticket)
     check_allowed(locked, actor, "request_department")
     department = department or locked.category.route_to
-    now = timezone.now()
-    way = route(
-        department,
-        at=now,
-        critical=locked.priority == Priority.CRITICAL,
-        enterprise=locked.customer.is_enterprise,
-    )
-    recipient: str | None
-    kind: str
-    if way.on_call:
-        recipient, kind = way.on_call.person.email, ChannelKind.EMAIL
-        used = f"on call: {way.on_call.person} ({recipient})"
-    elif way.channel and way.channel.kind in (ChannelKind.EMAIL, ChannelKind.CHAT):
-        recipient, kind = way.channel.value, way.channel.kind
-        used = f"{way.channel.get_kind_display()}: {recipient}"
-    else:
-        recipient, kind = email_of(department), ChannelKind.EMAIL
-        used = f"Email: {recipient}" + (f" (also {way.channel})" if way.channel else "")
-    if not recipient:
-        raise InvalidInput(f"{department} has no email or chat channel: ask a directory admin.")
+    now, critical = timezone.now(), locked.priority == Priority.CRITICAL
+    enterprise = locked.customer.is_enterprise
+    recipient, kind, used = _reach(department, at=now, critical=critical, enterprise=enterprise)
+    copies = [
+        (copied, _reach(copied, at=now, critical=critical, enterprise=enterprise))
+        for copied in locked.category.copy_to.order_by("name")
+        if copied.pk != department.pk
+    ]
     request = DepartmentRequest(
         ticket=locked,
         department=department,
         needed=needed.strip(),
         customer_impact=customer_impact.strip(),
         findings=findings.strip(),
-        channel_used=f"{used} · {way.reason}"[:300],
+        channel_used=used[:300],
+        copy_channels="\n".join(f"{copied}: {way}" for copied, (_, _, way) in copies),
         requested_by=actor,
     )
-    save_record(request, actor, f"open: to {department}")
+    names = ", ".join(str(copied) for copied, _ in copies)
+    save_record(request, actor, f"open: to {department}" + (f", copied {names}" if names else ""))
+    request.copied_to.set([copied for copied, _ in copies])  # told in the row above
+    subject = f"[{locked.get_priority_display()}] {locked.reference}: support needs {department}"
+    body = (
+        f"Needed: {request.needed}\nCustomer impact: {request.customer_impact}\n"
+        f"Support findings: {request.findings}\nTicket: {locked.reference} · "
+        f"{locked.subject} · owner {locked.owner}"
+    )
     outbox_enqueue(
         event_key=f"department-request:{request.pk}:open",
         recipient=recipient,
         channel=kind,
-        subject=f"[{locked.get_priority_display()}] {locked.reference}: support needs {department}",
-        body=(
-            f"Needed: {request.needed}\nCustomer impact: {request.customer_impact}\n"
-            f"Support findings: {request.findings}\nTicket: {locked.reference} · "
-            f"{locked.subject} · owner {locked.owner}"
-        ),
+        subject=subject,
+        body=body + (f"\nCopied: {names}" if names else ""),
     )
+    for copied, (copy_recipient, copy_kind, _) in copies:
+        outbox_enqueue(
+            event_key=f"department-request:{request.pk}:copy:{copied.pk}",
+            recipient=copy_recipient,
+            channel=copy_kind,
+            subject=f"{subject} (copy to {copied})",
+            body=f"{copied} is copied on '{locked.category}' requests to {department}.\n\n" + body,
+        )
     if locked.state == TicketState.OPEN:
         run_action(locked, actor, "wait_on_department", f"asked {department}")
     return request

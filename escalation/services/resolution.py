@@ -5,14 +5,15 @@ outcome 003 tracks, CSAT, and the root-cause analysis owed within 48 hours (001)
 from django.db import transaction
 from django.utils import timezone
 
-from core.actors import Actor
+from core.actors import Actor, system_user
 from core.choices import Tier
 from core.errors import InvalidInput
 from core.history import save_audited
 
-from .. import clocks
-from ..models import RootCauseAnalysis, StayEnd, Ticket
+from .. import clocks, rules
+from ..models import RootCauseAnalysis, StayEnd, Ticket, TicketState
 from .alerts import alert_low_csat
+from .automation import escalate_low_csat
 from .base import check_allowed, lock_ticket, required, run_action, save_ticket
 from .handoffs import stay_end, stay_resume
 
@@ -106,12 +107,26 @@ def ticket_close(
 
 @transaction.atomic
 def ticket_record_csat(*, ticket: Ticket, actor: Actor, score: int) -> Ticket:
-    """Record the customer's satisfaction score (1-5) after resolution."""
+    """Record the customer's satisfaction score (1-5) of a resolved or closed ticket.
+
+    001: a score below 3 is an automatic escalation. Management and Customer Success are
+    told; a resolved ticket is reopened and escalated to the next tier with the survey as
+    the trigger, both as the system actor (at L4 it is only reopened: there is no tier
+    above). A closed ticket cannot be reopened, so the refusal is recorded in its history
+    and its owner and the leads are told. Raises InvalidInput for a score outside 1-5.
+    """
     if score not in range(1, 6):
         raise InvalidInput("CSAT is a score from 1 to 5.", field_errors={"score": ["1 to 5."]})
     rated = run_action(ticket, actor, "record_csat", str(score), csat=score)
     alert_low_csat(rated)
-    return rated
+    if not rules.csat_is_low(rated):
+        return rated
+    if rated.state == TicketState.RESOLVED:
+        rated = ticket_reopen(
+            ticket=rated, actor=system_user(), reason=f"automatic: CSAT {score}/5, below 3"
+        )
+    escalate_low_csat(rated)
+    return lock_ticket(rated)  # as the rule left it (escalated, or its refusal recorded)
 
 
 @transaction.atomic

@@ -1,13 +1,19 @@
 """Every write of the SLA app, one module per concept; import them from here.
 
-`policies` (targets, the matrix, policy edits), `calendars` (holidays), `clocks` (one
-target on a subject and its warning and breach timers), `timers` (one-off timers), `sweeper`
-(firing what is due), `bulk` (volume loading) and `keys` (how clocks' timers are keyed).
+`policies` (targets, the matrix, policy edits), `calendars` (business hours, holidays),
+`clocks` (one target on a subject and its warning and breach timers), `timers` (one-off
+timers), `sweeper` (firing what is due), `bulk` (volume loading) and `keys` (how clocks'
+timers are keyed).
 Callers write `from sla import services as sla` and `sla.clock_start(...)`.
 """
 
 from .bulk import ClockPlan, clock_plan, clocks_bulk_create
-from .calendars import around_the_clock_calendar, calendar_import_holidays
+from .calendars import (
+    around_the_clock_calendar,
+    business_hours_calendar,
+    calendar_import_holidays,
+    calendars_roll_holidays_forward,
+)
 from .clocks import (
     clock_pause,
     clock_resume,
@@ -15,6 +21,7 @@ from .clocks import (
     clock_start,
     clock_stop,
     clocks_void,
+    latest_clock,
     next_cycle,
     running_clocks,
 )
@@ -29,7 +36,9 @@ __all__ = [
     "ClockPlan",
     "Targets",
     "around_the_clock_calendar",
+    "business_hours_calendar",
     "calendar_import_holidays",
+    "calendars_roll_holidays_forward",
     "clock_pause",
     "clock_plan",
     "clock_resume",
@@ -38,6 +47,7 @@ __all__ = [
     "clock_stop",
     "clocks_bulk_create",
     "clocks_void",
+    "latest_clock",
     "next_cycle",
     "running_clocks",
     "sla_policy_save",

@@ -59,6 +59,17 @@ def next_cycle(subject: models.Model, kind: str) -> int:
     return (last or 0) + 1
 
 
+def latest_clock(subject: models.Model, kind: str) -> Clock | None:
+    """The subject's most recent clock of `kind`, running or stopped (None: never started)."""
+    subject_type, subject_id = subject_key(subject)
+    return (
+        Clock.objects.filter(subject_type=subject_type, subject_id=subject_id, kind=kind)
+        .select_related("calendar")
+        .order_by("-cycle")
+        .first()
+    )
+
+
 def running_clocks(subject: models.Model, *kinds: str) -> models.QuerySet[Clock]:
     subject_type, subject_id = subject_key(subject)
     clocks = Clock.objects.filter(

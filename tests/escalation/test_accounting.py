@@ -69,27 +69,67 @@ def test_a_stay_reads_from_and_writes_back_to_a_hand_off_row():
 # --- repeat escalations ---------------------------------------------------------------
 
 
+D = timedelta(days=1)
+
+
 @pytest.mark.parametrize(
-    ("earlier", "repeat"),
+    ("trigger", "others", "repeat"),
     [
-        ([], False),
-        ([(T0 - 29 * timedelta(days=1), Trigger.LACKS_EXPERTISE)], True),
-        ([(T0 - REPEAT_WINDOW, Trigger.CONFIRMED_BUG)], True),  # the window's first instant
-        ([(T0 - REPEAT_WINDOW - timedelta(seconds=1), Trigger.CONFIRMED_BUG)], False),
-        ([(T0, Trigger.NEEDS_ACCESS)], True),  # escalated at the same instant
-        ([(T0 + timedelta(seconds=1), Trigger.NEEDS_ACCESS)], False),  # after it: not before
-        ([(T0 - H, Trigger.AUTO_VIP)], False),  # VIP auto-escalations never count
-        ([(T0 - H, Trigger.AUTO_VIP), (T0 - 2 * H, Trigger.AUTO_TIER_TIME)], True),
+        (Trigger.LACKS_EXPERTISE, [], False),
+        (Trigger.LACKS_EXPERTISE, [(1, T0 - D, Trigger.CONFIRMED_BUG)], False),  # two: not 3+
+        (
+            Trigger.LACKS_EXPERTISE,
+            [(1, T0 - 29 * D, Trigger.CONFIRMED_BUG), (2, T0 - H, Trigger.NEEDS_ACCESS)],
+            True,  # three tickets in 30 days, counting this one
+        ),
+        (
+            Trigger.LACKS_EXPERTISE,
+            [(1, T0 - REPEAT_WINDOW, Trigger.CONFIRMED_BUG), (2, T0, Trigger.NEEDS_ACCESS)],
+            True,  # the window's first instant, and the same instant, count
+        ),
+        (
+            Trigger.LACKS_EXPERTISE,
+            [
+                (1, T0 - REPEAT_WINDOW - timedelta(seconds=1), Trigger.CONFIRMED_BUG),
+                (2, T0 - H, Trigger.NEEDS_ACCESS),
+            ],
+            False,
+        ),
+        (
+            Trigger.LACKS_EXPERTISE,
+            [(1, T0 - 2 * H, Trigger.CONFIRMED_BUG), (1, T0 - H, Trigger.AUTO_TIER_TIME)],
+            False,  # one other ticket climbing two tiers is one escalated ticket
+        ),
+        (
+            Trigger.LACKS_EXPERTISE,
+            [(1, T0 - H, Trigger.CONFIRMED_BUG), (2, T0 + timedelta(seconds=1), Trigger.LEGAL)],
+            False,  # after it: not before
+        ),
+        (
+            Trigger.LACKS_EXPERTISE,
+            [(1, T0 - H, Trigger.AUTO_VIP), (2, T0 - 2 * H, Trigger.AUTO_TIER_TIME)],
+            False,  # VIP auto-escalations never count
+        ),
+        (
+            Trigger.AUTO_VIP,  # nor does this one, if it is one
+            [(1, T0 - H, Trigger.CONFIRMED_BUG), (2, T0 - 2 * H, Trigger.AUTO_TIER_TIME)],
+            False,
+        ),
     ],
 )
-def test_a_repeat_is_another_escalation_of_the_customer_in_the_30_days_before(earlier, repeat):
+def test_003_a_repeat_escalation_makes_3_escalated_tickets_of_the_customer_in_30_days(
+    trigger, others, repeat
+):
+    earlier = accounting.CustomerHandoffs(trigger=trigger, others=tuple(others))
     assert is_repeat_escalation(at=T0, earlier=earlier) is repeat
 
 
 def test_the_first_escalation_sets_when_how_long_after_opening_and_whether_a_repeat():
-    fields = first_escalation(
-        created_at=T0 - 4 * H, at=T0, earlier=[(T0 - H, Trigger.LACKS_EXPERTISE)]
+    earlier = accounting.CustomerHandoffs(
+        trigger=Trigger.LACKS_EXPERTISE,
+        others=((1, T0 - H, Trigger.LACKS_EXPERTISE), (2, T0 - 2 * H, Trigger.CONFIRMED_BUG)),
     )
+    fields = first_escalation(created_at=T0 - 4 * H, at=T0, earlier=earlier)
     assert fields == {
         "first_escalated_at": T0,
         "escalated_after": 4 * H,
@@ -140,7 +180,7 @@ def test_only_the_soonest_targets_warning_is_read():
 def test_sla_columns_are_set_on_the_ticket_by_name():
     ticket = SimpleNamespace()
     names = SlaSummary(due_at=T0, warn_at=None, paused=False).apply(ticket)
-    assert names == clocks.SLA_FIELDS
+    assert names == clocks.SUMMARY_FIELDS == clocks.SLA_FIELDS[: len(names)]
     assert (ticket.sla_due_at, ticket.sla_warn_at, ticket.sla_paused) == (T0, None, False)
 
 
@@ -180,15 +220,19 @@ def test_the_services_record_the_stay_the_rule_computes(make_ticket, agent, seni
 
 
 def test_the_services_mark_repeats_as_the_rule_does(make_ticket, agent):
-    with time_machine.travel(T0, tick=False):
-        first = _escalate(make_ticket(state="open"), agent)
-    with time_machine.travel(T0 + 5 * H, tick=False):
-        second = _escalate(make_ticket(state="open"), agent)
-    earlier = [(first.first_escalated_at, Trigger.LACKS_EXPERTISE)]
-    assert second.repeat_escalation is is_repeat_escalation(
-        at=second.first_escalated_at, earlier=earlier
+    tickets = []
+    for n in range(3):
+        with time_machine.travel(T0 + n * 5 * H, tick=False):
+            tickets.append(_escalate(make_ticket(state="open"), agent))
+    third = tickets[2]
+    earlier = accounting.CustomerHandoffs(
+        trigger=Trigger.LACKS_EXPERTISE,
+        others=tuple((t.pk, t.first_escalated_at, Trigger.LACKS_EXPERTISE) for t in tickets[:2]),
     )
-    assert second.repeat_escalation is True and first.repeat_escalation is False
+    assert third.repeat_escalation is is_repeat_escalation(
+        at=third.first_escalated_at, earlier=earlier
+    )
+    assert [t.repeat_escalation for t in tickets] == [False, False, True]
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from django.db.models import F, Min, Sum
 from django.urls import reverse
 
 from escalation import clocks, services
-from escalation.accounting import is_repeat_escalation
+from escalation.accounting import CustomerHandoffs, is_repeat_escalation
 from escalation.demo.words import DEMO_USERS
 from escalation.metrics.report import Report
 from escalation.metrics.scope import scope_from
@@ -140,7 +140,11 @@ def test_demo_repeat_escalations_follow_the_repeat_rule(db):
     repeats = Ticket.objects.filter(repeat_escalation=True)
     assert repeats.exists()
     for t in repeats:
-        earlier = [(at, trig) for pk, at, trig in handoffs[t.customer_id] if pk != t.pk]
+        own = min((at, trig) for pk, at, trig in handoffs[t.customer_id] if pk == t.pk)
+        earlier = CustomerHandoffs(
+            trigger=own[1],
+            others=tuple(h for h in handoffs[t.customer_id] if h[0] != t.pk),
+        )
         assert is_repeat_escalation(at=t.first_escalated_at, earlier=earlier), t.pk
     first = dict(
         Escalation.objects.values("ticket_id")
