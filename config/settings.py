@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "contacts",
     "verification",
     "escalation",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -59,8 +60,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # request.htmx: the bell and the self-refreshing pages answer htmx with a fragment.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Just outside KeepSessionAlive: a page refreshing itself does not keep a session alive.
+    "notifications.polling.PollsKeepNoSessionAlive",
     "core.middleware.KeepSessionAlive",
     "core.middleware.AdminReadOnlyForViewers",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -151,6 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "admin:login"
+# Each role's start page (escalation.desk.home.landing); the admin's sign-in page goes there too.
+LOGIN_REDIRECT_URL = "landing"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")

@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from escalation.desk import home
 
 urlpatterns = [
     path("admin/metrics/", include("escalation.metrics.urls")),
+    # The admin's sign-in page, landing each role on its own start page afterwards.
+    path("admin/login/", home.sign_in),
     path("admin/", admin.site.urls),
+    path("desk/notifications/", include("notifications.urls")),
     path("desk/", include("escalation.urls")),
     path("desk/", include("contacts.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", home.landing, name="landing"),
 ]

@@ -14,6 +14,7 @@ from sla.models import Clock, ClockKind, SlaSettings, Timer
 from sla.registry import register
 from sla.services import timer_set
 
+from . import events
 from . import notifications as notify
 from .clocks import ACK_FOLLOW_UP_TIMER, STALE_TIMER
 from .models import Ticket, TicketState, Trigger
@@ -91,6 +92,7 @@ def on_breaches(timers: list[Timer], now: datetime) -> None:
             continue
         leads = notify.lead_emails() if leads is None else leads
         clock = _clock(timer)
+        events.sla_breached.send(Ticket, ticket=ticket, clock=clock, key=timer.key)
         label = LABELS[clock.kind]
         out += notify.messages(
             ticket,

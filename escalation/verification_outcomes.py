@@ -5,6 +5,7 @@ verification sits below escalation and cannot call it."""
 from core.actors import Actor, system_user
 from verification.models import VerificationRequest
 
+from . import events
 from .models import Customer
 from .services import customer_document_verification
 
@@ -14,3 +15,4 @@ def document_on_customer(
 ) -> None:
     if request.subject_type.model_class() is Customer:
         customer_document_verification(request=request, actor=actor or system_user())
+    events.verification_decided.send(VerificationRequest, request=request, actor=actor)

@@ -13,7 +13,7 @@ from core.choices import Priority
 from core.errors import InvalidInput, PermissionRefused, TransitionRefused
 from outbox.services import outbox_enqueue
 
-from .. import notifications
+from .. import events, notifications
 from ..models import DepartmentRequest, DepartmentRequestState, Ticket, TicketState
 from ..policies import department_request_refusal
 from .base import (
@@ -199,6 +199,7 @@ def department_request_answer(
         f"{request.department} answered",
         answer,
     )
+    events.department_answered.send(DepartmentRequest, request=request, actor=actor)
     return request
 
 

@@ -12,7 +12,7 @@ from core.choices import Priority, Tier
 from core.errors import InvalidInput, PermissionRefused
 from verification.services import missing_verification, valid_verification
 
-from .. import notifications, rules
+from .. import events, notifications, rules
 from ..accounting import Stay, ended_stay, first_escalation, resumed_stay
 from ..models import (
     AUTOMATIC_TRIGGERS,
@@ -197,6 +197,7 @@ def ticket_escalate(
         f"escalated to {Tier(to_tier).label}",
         notifications.handoff_text(escalation, actor),
     )
+    events.handoff_requested.send(Escalation, escalation=escalation, actor=actor)
     alert_repeat_escalations(escalated)
     return escalated
 
@@ -226,6 +227,7 @@ def ticket_accept_escalation(*, ticket: Ticket, actor: Actor, reason: str = "") 
     escalation.accept()
     escalation.accepted_by, escalation.accepted_at = actor, timezone.now()
     save_record(escalation, actor, "accept" + (f": {reason}" if reason else ""))
+    events.handoff_accepted.send(Escalation, escalation=escalation, actor=actor)
     return run_action(locked, actor, "accept_escalation", reason, owner=actor)
 
 
@@ -259,4 +261,5 @@ def ticket_return_escalation(*, ticket: Ticket, actor: Actor, reason: str) -> Ti
         f"escalation returned by {actor}",
         f"Your escalation was returned as incomplete: {reason}",
     )
+    events.handoff_returned.send(Escalation, escalation=escalation, actor=actor)
     return returned

@@ -1,0 +1,41 @@
+"""What happened in the workflow, for the apps above `escalation` to hear about.
+
+The services name each event in one line (`events.handoff_accepted.send(...)`) and know
+nothing of who listens: the in-app notifications (`notifications`, a layer above) connect
+their receivers in `AppConfig.ready()`, so every import still points down.
+
+An event is heard only once its transaction has committed: `send()` queues the delivery
+with `transaction.on_commit`, so a change that is rolled back tells nobody, and a
+listener's failure never undoes the change (receivers run through `send_robust`: one
+that fails is logged by Django and the others still hear the event).
+"""
+
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+
+
+class Event(Signal):
+    """A signal delivered after commit (at once when no transaction is open)."""
+
+    def send(self, sender: Any, **named: Any) -> list:
+        transaction.on_commit(partial(self.send_robust, sender, **named))
+        return []
+
+
+# A hand-off asks a tier to take the ticket: escalation (Escalation), actor (user).
+handoff_requested = Event()
+# The receiving tier took it: escalation, actor (the acceptor).
+handoff_accepted = Event()
+# The receiving tier refused it as incomplete: escalation, actor.
+handoff_returned = Event()
+# A department answered a request: request (DepartmentRequest), actor.
+department_answered = Event()
+# A customer-facing target was missed: ticket (Ticket), clock (sla Clock), key (the timer's
+# unique key, so a timer that fires twice is one event).
+sla_breached = Event()
+# An identity verification was decided (verified, approved, rejected, locked, expired):
+# request (VerificationRequest), actor (user or None).
+verification_decided = Event()
