@@ -15,7 +15,7 @@ from verification.selectors import verification_requests_for
 from ..actions import run_ticket_action
 from ..forms import NewTicketForm
 from ..models import HandoffInfo
-from ..policies import TICKET_ACTIONS, refusal, tickets_visible_to
+from ..policies import TICKET_ACTIONS, department_request_refusal, refusal, tickets_visible_to
 from ..selectors import (
     desk_queue,
     escalations_waiting_for,
@@ -102,12 +102,20 @@ def ticket(request, pk: int):
             "pending": _pending(handoffs, actions, now),
             "timeline": ticket_timeline(item, limit=50, handoffs=handoffs),
             "route": ticket_route(item),
-            "department_requests": list(
-                item.department_requests.select_related("department").order_by("-pk")[:20]
-            ),
+            "department_requests": _requests_with_steps(item, actor_of(request)),
             "now": now,
         },
     )
+
+
+def _requests_with_steps(item, user) -> list:
+    """The ticket's requests to departments, each marked with whether this user may record
+    its steps (the same policy the step page enforces), so no link leads to a refusal."""
+    requests = list(item.department_requests.select_related("department").order_by("-pk")[:20])
+    for asked in requests:
+        asked.ticket = item  # the policy reads the ticket's owner: no query per row
+        asked.may_record = department_request_refusal(asked, user) is None
+    return requests
 
 
 def _done_message(item, action: str, form) -> str:

@@ -1,6 +1,5 @@
 """A department's steps on a request, recorded on the desk by the ticket's owner (000 §4.2)."""
 
-import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.html import escape
@@ -105,14 +104,6 @@ def test_an_agent_who_sees_the_ticket_through_their_tier_cannot_record_a_step(
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.WAITING_ON_DEPARTMENT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "templates/desk/ticket.html draws a request's step links from its state alone, not "
-        "from policies.department_request_refusal: an agent who may not record a step is "
-        "offered the links, and each click ends in an error message"
-    ),
-)
 def test_the_ticket_page_offers_request_steps_only_to_who_may_record_them(
     client_as, make_ticket, senior, agent
 ):
