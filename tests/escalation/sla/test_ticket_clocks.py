@@ -340,8 +340,8 @@ def test_sla_status_in_the_list_and_its_filter(make_ticket, agent, at, client_as
         response = client.get(url, {"o": str(column)})  # sort by SLA: most urgent first
         assert list(response.context["cl"].result_list)[:2] == [breached, at_risk]
         page = response.content.decode()
-        assert "Breached</strong> · 3 h overdue" in page
-        assert "At risk</strong> · 30 min left" in page
+        assert "Breached</strong> 3 h ago" in page  # SLA status in words (issue 14)
+        assert "At risk:</strong> 30 min left" in page
 
 
 def test_sweep_cost_follows_due_timers_not_open_tickets(make_ticket, at, django_assert_num_queries):
