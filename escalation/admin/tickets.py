@@ -85,15 +85,7 @@ class TicketActionStep(AdminStep):
         return {"templates": form.templates}
 
 
-READONLY_ON_CHANGE = [
-    "timeline",
-    "sla_clocks",
-    "routing_now",
-    "reference",
-    "customer",
-    "state",
-    "tier",
-    "owner",
+OUTCOME_FIELDS = [
     "created_at",
     "first_response_at",
     "resolved_at",
@@ -106,6 +98,17 @@ READONLY_ON_CHANGE = [
     "churn_risk",
     "incident",
 ]
+READONLY_ON_CHANGE = [
+    "timeline",
+    "sla_clocks",
+    "routing_now",
+    "reference",
+    "customer",
+    "state",
+    "tier",
+    "owner",
+    *OUTCOME_FIELDS,
+]
 
 CHANGE_FIELDSETS = [
     (None, {"fields": ["reference", "state", "customer", "owner", "tier"]}),
@@ -115,21 +118,7 @@ CHANGE_FIELDSETS = [
     ("Routing", {"fields": ["routing_now"]}),
     (
         "Dates and outcome",
-        {
-            "fields": [
-                "created_at",
-                "first_response_at",
-                "resolved_at",
-                "closed_at",
-                "resolution_summary",
-                "customer_confirmed",
-                "csat",
-                "resolved_by_specialist",
-                "first_level_possible",
-                "churn_risk",
-                "incident",
-            ]
-        },
+        {"fields": OUTCOME_FIELDS},
     ),
 ]
 
