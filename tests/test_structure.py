@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["core", "outbox", "audit", "sla", "contacts", "verification", "escalation", "config"]
+APPS = [
+    "core",
+    "outbox",
+    "audit",
+    "sla",
+    "contacts",
+    "verification",
+    "escalation",
+    "notifications",
+    "config",
+]
 MAX_LINES = 400
 WHY = "# Imported here:"
 

@@ -25,7 +25,7 @@ def test_my_queue_lists_my_tickets_breached_first_then_at_risk_then_by_deadline(
     rows = list(response.context["page"].object_list)
     assert rows == [breached, at_risk, later]
     page = response.content.decode()
-    assert "Breached · 3 h overdue" in page and "At risk · 30 min left" in page
+    assert "Breached</strong> 3 h ago" in page and "At risk:</strong> 30 min left" in page
 
 
 def test_escalations_waiting_for_my_tier_show_how_long_they_waited(
