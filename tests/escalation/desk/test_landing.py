@@ -35,7 +35,8 @@ def sign_in(client, user, **params):
         ("directory_admin", "/admin/contacts/"),
     ],
 )
-def test_after_signing_in_each_role_lands_on_its_start_page(client, request, role, start):
+def test_after_signing_in_each_role_lands_on_its_start_page(db, client, request, role, start):
+    # `db` is named so pytest-django runs this before the tests that empty the seeded roles.
     user = request.getfixturevalue(role)
     _page, response = sign_in(client, user)
     assert response.status_code == 302 and response["Location"] == "/"
