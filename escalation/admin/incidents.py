@@ -4,6 +4,7 @@ from functools import partial
 
 from django.contrib import admin
 from django.db.models import Count
+from django.template.loader import render_to_string
 
 from core.admin import AuditedAdmin
 from core.admin_steps import AdminStep, ServiceAdminMixin
@@ -71,10 +72,31 @@ class MajorIncidentAdmin(ServiceAdminMixin, AuditedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["title", "affected_service", "holding_message", "state", "resolution_message"]
+        return [
+            "title",
+            "affected_service",
+            "holding_message",
+            "state",
+            "resolution_message",
+            "linked_tickets",
+        ]
 
     def get_fields(self, request, obj=None):
-        return [*self.fields, "state", "resolution_message"] if obj else self.fields
+        if obj is None:
+            return self.fields
+        return [*self.fields, "state", "resolution_message", "linked_tickets"]
+
+    @admin.display(description="linked tickets and their customers")
+    def linked_tickets(self, obj):
+        """Every ticket the incident governs, with its customer, state and owner (one query)."""
+        tickets = (
+            obj.tickets.select_related("customer", "owner").order_by("customer__name", "pk")
+            if obj.pk
+            else []
+        )
+        return render_to_string(
+            "admin/escalation/majorincident/_linked_tickets.html", {"tickets": tickets}
+        )
 
     def save_with_service(self, request, form, obj):
         if obj is not None:

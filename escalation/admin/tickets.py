@@ -150,6 +150,7 @@ class TicketAdmin(ServiceAdminMixin, AuditedAdmin):
         SlaStatusFilter,
         OwnerFilter,
         MetricFilter,
+        "incident",
     ]
     search_fields = ["customer__name", "customer__email", "external_reference"]
     search_help_text = "Reference (ESC-000123), customer name or email, external reference."

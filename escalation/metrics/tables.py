@@ -68,9 +68,10 @@ def figures_table(scope: Scope, rows: list[Figure]) -> Table:
             ]
             for r in rows
         ],
-        "A repeat escalation: when first escalated, the customer had another escalation in "
-        "the 30 days before (003 alerts Customer Success at three). The L2 resolution rate "
-        "counts the stays at L2 that ended in the period: resolved there, or escalated on.",
+        "A repeat escalation: when first escalated, the ticket was the customer's third or "
+        "later escalated ticket in 30 days (VIP auto-escalations do not count). The L2 "
+        "resolution rate counts the stays at L2 that ended in the period: resolved there, "
+        "or escalated on.",
     )
 
 

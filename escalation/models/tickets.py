@@ -109,8 +109,8 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     repeat_escalation = models.BooleanField(
         "repeat escalation",
         default=False,
-        help_text="When first escalated, the customer had another escalation in the 30 days "
-        "before (003 Repeat Escalations).",
+        help_text="When first escalated, this was the customer's third or later escalated "
+        "ticket in 30 days (VIP auto-escalations do not count).",
     )
     # The soonest customer-facing SLA deadline, kept by escalation.clocks so lists can
     # show, filter and sort by SLA status without a query per row.

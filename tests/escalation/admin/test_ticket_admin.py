@@ -346,19 +346,19 @@ def test_search_finds_by_reference_and_customer_email(client_as, make_ticket, le
 def test_ticket_list_does_a_fixed_number_of_queries(
     client_as, make_ticket, lead, django_assert_num_queries, query
 ):
-    """11 queries for 3 rows and for 30: the session, the user, their permissions (2), their
-    role names (the tier, for scoping), the category and owner filters, the count, whether
-    they write in the admin, the SLA settings, and the page of tickets."""
+    """12 queries for 3 rows and for 30: the session, the user, their permissions (2), their
+    role names (the tier, for scoping), the category, owner and incident filters, the count,
+    whether they write in the admin, the SLA settings, and the page of tickets."""
     client = client_as(lead)
     url = reverse("admin:escalation_ticket_changelist")
     for _ in range(3):
         make_ticket(state="open", customer=CustomerFactory())
     client.get(url, query)  # warm caches (content types, permissions)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         client.get(url, query)
     for _ in range(27):
         make_ticket(state="open", customer=CustomerFactory())
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(url, query)
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 30
