@@ -31,7 +31,7 @@ from .models import (
     VerificationRequest,
     VerificationState,
 )
-from .rules import RULES, is_satisfied
+from .rules import RULES, MethodDoesNotFit, is_satisfied, method_refusal
 from .signals import verification_decided
 
 EXPIRE_TIMER = "verification.expire"
@@ -97,6 +97,10 @@ def verification_record_factor(
 ) -> VerificationRequest:
     """Record one checked factor. Enough matches verify (or ask approval for high risk);
     too many failures lock the request and alert security (possible account takeover).
+
+    Refuses (InvalidInput, writing nothing) a factor this risk level does not accept, and
+    (MethodDoesNotFit) a method that cannot prove the factor, e.g. an email code for a
+    photo ID: otherwise a factor would count as checked without having been.
     """
     request = _lock(request)
     if not actor.has_perm("verification.change_verificationrequest"):
@@ -120,6 +124,9 @@ def verification_record_factor(
         errors["method"] = ["Choose how the factor was checked."]
     if errors:
         raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
+    unfit = method_refusal(kind, method)
+    if unfit:
+        raise MethodDoesNotFit(unfit, field_errors={"method": [unfit]})
     matched_kinds = set(request.factors.filter(matched=True).values_list("kind", flat=True))
     if matched and kind in matched_kinds:
         raise InvalidInput(

@@ -168,7 +168,7 @@ def test_the_approval_queue_does_a_fixed_number_of_queries(
         )
         for kind, method in [
             ("email_control", "code_sent"),
-            ("payment_last4", "logged_in"),
+            ("payment_last4", "asked_and_compared"),
             ("photo_id", "id_on_video"),
         ]:
             verify.verification_record_factor(

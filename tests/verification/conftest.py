@@ -2,6 +2,7 @@ import pytest
 
 from verification import services
 from verification.models import SensitiveAction
+from verification.rules import METHODS_FOR_FACTOR
 
 
 def action(code):
@@ -20,9 +21,14 @@ def start(customer, agent):
 
 @pytest.fixture
 def factor(agent):
-    def record(request, kind, matched=True, method="asked_and_compared", actor=None):
+    def record(request, kind, matched=True, method=None, actor=None):
+        """Without a method, the first that fits the factor (the service refuses the rest)."""
         return services.verification_record_factor(
-            request=request, actor=actor or agent, kind=kind, matched=matched, method=method
+            request=request,
+            actor=actor or agent,
+            kind=kind,
+            matched=matched,
+            method=method or METHODS_FOR_FACTOR[kind][0],
         )
 
     return record

@@ -60,7 +60,7 @@ def test_003_high_risk_needs_all_three_factors_then_a_leads_approval(start, fact
 def test_four_eyes_the_requester_never_approves_even_as_a_lead(start, factor, lead):
     request = start("account-transfer", actor=lead)
     for kind in ("email_control", "payment_last4", "photo_id"):
-        request = factor(request, kind, actor=lead, method="id_on_video")
+        request = factor(request, kind, actor=lead)
     with pytest.raises(PermissionRefused, match="Four eyes"):
         services.verification_approve(request=request, actor=lead)
     assert request.state == VerificationState.AWAITING_APPROVAL
@@ -69,7 +69,7 @@ def test_four_eyes_the_requester_never_approves_even_as_a_lead(start, factor, le
 def test_agents_cannot_approve(start, factor, agent2):
     request = start("legal-hold")
     for kind in ("email_control", "payment_last4", "photo_id"):
-        request = factor(request, kind, method="id_on_video")
+        request = factor(request, kind)
     with pytest.raises(PermissionRefused, match="Only leads"):
         services.verification_approve(request=request, actor=agent2)
 
@@ -77,7 +77,7 @@ def test_agents_cannot_approve(start, factor, agent2):
 def test_rejection_needs_a_reason_and_cannot_be_used(start, factor, lead, customer):
     request = start("data-deletion")
     for kind in ("email_control", "payment_last4", "photo_id"):
-        request = factor(request, kind, method="id_on_video")
+        request = factor(request, kind)
     with pytest.raises(InvalidInput, match="Say why"):
         services.verification_reject(request=request, actor=lead, reason=" ")
     request = services.verification_reject(request=request, actor=lead, reason="ID mismatch")
