@@ -1,12 +1,18 @@
+from collections.abc import Callable
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
 from core.admin import AuditedAdmin, ReadOnlyAdminMixin
 from core.admin_steps import ServiceAdminMixin
 from core.errors import ApplicationError
+from core.formatting import duration_text
 
+from .forms import EscalationMatrixRowForm, SlaPolicyForm, SlaSettingsForm
 from .models import (
     BreachEvent,
     BusinessCalendar,
@@ -20,6 +26,25 @@ from .models import (
     Weekday,
 )
 from .services import calendar_import_holidays, sla_policy_save
+
+
+def duration_words(value: timedelta | None, *, empty: str = "-", zero: str | None = None) -> str:
+    """A duration as leads type it, in hours and minutes ("26 h", "1 h 30 min"; no days,
+    which the form has no box for); `empty` and `zero` where those have a meaning."""
+    if zero is not None and value == timedelta(0):
+        return zero
+    return duration_text(value, days=False, empty=empty)
+
+
+def in_words(name: str, description: str, *, empty: str = "-") -> Callable[[Model], str]:
+    """A list column showing the duration field `name` in words, sortable by the field."""
+
+    @admin.display(description=description, ordering=name)
+    def column(obj: Model) -> str:
+        return duration_words(getattr(obj, name), empty=empty)
+
+    column.__name__ = f"{name}_in_words"  # the column's CSS class: one per column
+    return column
 
 
 class OpeningSpanFormSet(BaseInlineFormSet):
@@ -84,17 +109,22 @@ class BusinessCalendarAdmin(AuditedAdmin):
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(ServiceAdminMixin, AuditedAdmin):
+    form = SlaPolicyForm
     list_display = [
         "priority",
-        "first_response",
-        "resolution",
-        "update_every",
+        in_words("first_response", "first response"),
+        in_words("resolution", "resolution"),
+        in_words("update_every", "customer update every", empty="none"),
         "calendar",
-        "warning_thresholds",
+        "warning_percentages",
         "enterprise_percent",
         "version",
     ]
     readonly_fields = ["version"]
+
+    @admin.display(description="warning thresholds")
+    def warning_percentages(self, obj: SlaPolicy) -> str:
+        return ", ".join(f"{percent} %" for percent in obj.warning_thresholds) or "-"
 
     def has_delete_permission(self, request, obj=None):
         return False  # every priority needs a policy; edit it instead
@@ -105,9 +135,25 @@ class SlaPolicyAdmin(ServiceAdminMixin, AuditedAdmin):
 
 @admin.register(EscalationMatrixRow)
 class EscalationMatrixRowAdmin(AuditedAdmin):
-    list_display = ["priority", "tier", "max_time"]
+    form = EscalationMatrixRowForm
+    # Leads edit the cell in place in hours and minutes, its reading beside it.
+    list_display = ["priority", "tier", "max_time", "time_allowed"]
     list_editable = ["max_time"]
     list_filter = ["priority", "tier"]
+
+    @admin.display(description="time allowed", ordering="max_time")
+    def time_allowed(self, obj: EscalationMatrixRow) -> str:
+        return duration_words(obj.max_time, empty="on request", zero="immediately")
+
+    def get_list_display(self, request):
+        """Whoever cannot edit the cell reads it in words only, not as "0:15:00"."""
+        if self.has_change_permission(request):
+            return self.list_display
+        return ["priority", "tier", "time_allowed"]
+
+    def get_changelist_form(self, request, **kwargs):
+        """The in-place editing uses the change page's form: hours and minutes boxes."""
+        return super().get_changelist_form(request, form=EscalationMatrixRowForm, **kwargs)
 
     def has_delete_permission(self, request, obj=None):
         return False  # empty the limit ("on request") instead of removing the cell
@@ -115,7 +161,13 @@ class EscalationMatrixRowAdmin(AuditedAdmin):
 
 @admin.register(SlaSettings)
 class SlaSettingsAdmin(AuditedAdmin):
-    list_display = ["__str__", "acknowledgement_target", "rca_due_after", "stale_after"]
+    form = SlaSettingsForm
+    list_display = [
+        "__str__",
+        in_words("acknowledgement_target", "acknowledgement target"),
+        in_words("rca_due_after", "RCA due after resolution"),
+        in_words("stale_after", "escalate when open without update for"),
+    ]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not SlaSettings.objects.exists()
