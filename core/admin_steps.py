@@ -70,6 +70,7 @@ class AdminStep:
     permission: str | None = None  # None: the admin's change permission on the record
     path: str = "step"  # which of the admin's `step_paths` serves this step
     button: str | None = None  # the submit button's text (default: the label)
+    tone: str = ""  # "primary" or "danger": how the submit button looks
     title: str = "{label}: {obj}"
 
     def refusal(self, request: HttpRequest, obj: Model) -> str | None:

@@ -20,28 +20,39 @@ LEAD_PERMISSION = "escalation.reassign_ticket"
 
 @dataclass(frozen=True)
 class TicketAction:
-    """A button: the transition it runs (if any) and the words shown to the user."""
+    """A button: the transition it runs (if any), the words shown to the user, and its weight.
+
+    `tone` is "primary" for the step that moves the ticket forward, "danger" for the one
+    that cannot be taken back; the desk and the admin colour and place buttons by it.
+    """
 
     code: str
     label: str
     verb: str
     transition: str | None = None
+    tone: str = ""
 
 
 TICKET_ACTIONS: dict[str, TicketAction] = {
     a.code: a
     for a in [
-        TicketAction("open", "Take into work", "taken into work", "open"),
-        TicketAction("escalate", "Escalate", "escalated", "escalate"),
-        TicketAction("accept_escalation", "Accept escalation", "accepted", "accept_escalation"),
+        TicketAction("open", "Take into work", "taken into work", "open", tone="primary"),
+        TicketAction("escalate", "Escalate", "escalated", "escalate", tone="primary"),
+        TicketAction(
+            "accept_escalation",
+            "Accept escalation",
+            "accepted",
+            "accept_escalation",
+            tone="primary",
+        ),
         TicketAction("return_escalation", "Return escalation", "returned", "return_escalation"),
         TicketAction("wait_on_customer", "Wait on customer", "paused", "wait_on_customer"),
         TicketAction("wait_on_department", "Wait on department", "paused", "wait_on_department"),
-        TicketAction("resume", "Resume", "resumed", "resume"),
-        TicketAction("resolve", "Resolve", "resolved", "resolve"),
+        TicketAction("resume", "Resume", "resumed", "resume", tone="primary"),
+        TicketAction("resolve", "Resolve", "resolved", "resolve", tone="primary"),
         TicketAction("reopen", "Reopen", "reopened", "reopen"),
         TicketAction("close", "Close", "closed", "close"),
-        TicketAction("cancel", "Cancel ticket", "cancelled", "cancel"),
+        TicketAction("cancel", "Cancel ticket", "cancelled", "cancel", tone="danger"),
         TicketAction("reassign", "Reassign", "reassigned"),
         TicketAction("record_csat", "Record CSAT", "rated"),
         TicketAction("log_contact", "Log contact or note", "updated"),

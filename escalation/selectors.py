@@ -24,8 +24,13 @@ def support_staff():
 
 
 def ticket_available_actions(ticket: Ticket, user) -> list[TicketAction]:
-    """The actions this user may run on this ticket right now (the buttons to show)."""
-    return [a for code, a in TICKET_ACTIONS.items() if refusal(ticket, user, code) is None]
+    """The actions this user may run on this ticket right now (the buttons to show).
+
+    The step forward comes first and the irreversible one last, set apart from the rest.
+    """
+    allowed = [a for code, a in TICKET_ACTIONS.items() if refusal(ticket, user, code) is None]
+    weight = {"primary": 0, "": 1, "danger": 2}
+    return sorted(allowed, key=lambda a: weight[a.tone])
 
 
 def sla_status_conditions(now) -> dict[str, Q]:

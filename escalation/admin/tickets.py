@@ -36,6 +36,7 @@ from ..selectors import (
     ticket_search,
 )
 from ..services import incident_link_tickets, ticket_create, ticket_update
+from ..templatetags.chips import priority_chip, state_chip
 from ..templatetags.sla import sla_words
 from ..timeline import ticket_timeline
 
@@ -132,10 +133,10 @@ class TicketAdmin(ServiceAdminMixin, AuditedAdmin):
         "subject",
         "customer_card",
         "category",
-        "priority",
+        "priority_chip",
         "tier",
         "owner",
-        "state",
+        "state_chip",
         "sla",
         "age",
     ]
@@ -170,6 +171,7 @@ class TicketAdmin(ServiceAdminMixin, AuditedAdmin):
             subject="ticket",
             path="action",
             code=code,
+            tone=action.tone,
         )
         for code, action in TICKET_ACTIONS.items()
     }
@@ -195,6 +197,14 @@ class TicketAdmin(ServiceAdminMixin, AuditedAdmin):
         return format_html(
             "{}<br><small>{}{}</small>", c.name, c.get_plan_display(), " · VIP" if c.is_vip else ""
         )
+
+    @admin.display(description="priority", ordering="priority")
+    def priority_chip(self, obj: Ticket):
+        return priority_chip(obj)
+
+    @admin.display(description="state", ordering="state")
+    def state_chip(self, obj: Ticket):
+        return state_chip(obj)
 
     @admin.display(description="SLA", ordering="sla_rank")
     def sla(self, obj: Ticket):

@@ -50,7 +50,7 @@ def test_waiting_hand_offs_are_ordered_by_priority_then_sla_deadline_then_age(
     assert "<th>Priority</th>" in table
     rows = table.split("<tr")[2:]  # after the header row
     for row, expected in zip(rows, ["Critical", "High", "High", "Low", "Low"], strict=True):
-        assert f">{expected}</td>" in row
+        assert f'priority-{expected.lower()}">{expected}</span></td>' in row
 
 
 def test_the_waiting_list_keeps_its_query_count_with_more_hand_offs(

@@ -136,7 +136,8 @@ def test_agents_and_directory_admins_may_not_see_metrics(client_as, week, reques
         assert response.status_code == 403
         assert not response["Content-Type"].startswith("text/csv")
         body = response.content.decode()
-        assert "403 Forbidden" in body and "metrics-table" not in body
+        assert "You may not open this page" in body and "metrics-table" not in body
+        assert "The metrics are for leads and auditors." in body
         assert "Bolt Enterprise" not in body and "Escalation rate" not in body
 
 
