@@ -9,7 +9,16 @@ from contacts.routing import email_of, route
 from core.choices import PRIORITY_RANK, Priority
 from core.roles import ROLE_TIERS, user_tier
 
-from .models import ACTIVE_STATES, Customer, Escalation, EscalationState, Plan, SlaStatus, Ticket
+from .models import (
+    ACTIVE_STATES,
+    Customer,
+    Escalation,
+    EscalationState,
+    Plan,
+    RefusedEscalation,
+    SlaStatus,
+    Ticket,
+)
 from .policies import TICKET_ACTIONS, TicketAction, refusal, tickets_visible_to
 
 
@@ -158,3 +167,9 @@ def ticket_for_user(user, pk: int) -> Ticket:
         ),
         pk=pk,
     )
+
+
+def ticket_refused_escalations(ticket: Ticket) -> list[RefusedEscalation]:
+    """Automatic escalations this ticket should have had but could not (identity not
+    verified, ticket closed): shown on its pages until someone acts on them by hand."""
+    return list(RefusedEscalation.objects.filter(ticket=ticket).order_by("-refused_at")[:10])

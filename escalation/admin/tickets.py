@@ -32,6 +32,7 @@ from ..selectors import (
     support_staff,
     ticket_available_actions,
     ticket_list_queryset,
+    ticket_refused_escalations,
     ticket_route,
     ticket_search,
 )
@@ -100,6 +101,7 @@ OUTCOME_FIELDS = [
     "incident",
 ]
 READONLY_ON_CHANGE = [
+    "refused_automatic_escalations",
     "timeline",
     "sla_clocks",
     "routing_now",
@@ -114,7 +116,7 @@ READONLY_ON_CHANGE = [
 CHANGE_FIELDSETS = [
     (None, {"fields": ["reference", "state", "customer", "owner", "tier"]}),
     ("Issue", {"fields": list(EDITABLE_FIELDS)}),
-    ("Timeline", {"fields": ["timeline"]}),
+    ("Timeline", {"fields": ["refused_automatic_escalations", "timeline"]}),
     ("SLA", {"fields": ["sla_clocks"]}),
     ("Routing", {"fields": ["routing_now"]}),
     (
@@ -253,6 +255,14 @@ class TicketAdmin(ServiceAdminMixin, AuditedAdmin):
     def timeline(self, obj: Ticket) -> str:
         return render_to_string(
             "admin/escalation/ticket/_timeline.html", {"entries": ticket_timeline(obj)}
+        )
+
+    @admin.display(description="automatic escalations refused")
+    def refused_automatic_escalations(self, obj: Ticket) -> str:
+        """Never silent (issue 14): what a rule could not do, for a lead to do by hand."""
+        return render_to_string(
+            "admin/escalation/ticket/_refusals.html",
+            {"refusals": ticket_refused_escalations(obj)},
         )
 
     @admin.display(description="route now")

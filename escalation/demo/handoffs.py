@@ -3,15 +3,18 @@
 Apart from the ticket draw because a hand-off depends on the customer's earlier ones (a
 repeat escalation) and ends the stay below it: the rules for both come from
 `escalation.accounting`, the same functions the services apply, so the demo's time at
-tier and repeat figures follow the rules real tickets follow.
+tier and repeat figures follow the rules real tickets follow. What agents wrote in them
+comes from `stories`, in the terms of the ticket's category group.
 """
 
 import random
 from datetime import datetime, timedelta
 
+from contacts.routing import email_of
 from core.choices import Tier
 from escalation.accounting import CustomerHandoffs, Handoff, Stay, ended_stay, first_escalation
 from escalation.models import (
+    Customer,
     DepartmentRequest,
     DepartmentRequestState,
     Escalation,
@@ -24,18 +27,11 @@ from escalation.models import (
 )
 
 from .people import Staff
-from .words import DEMO_PREFIX
+from .stories import department_text, handoff_text
+from .words import DEMO_PREFIX, LATE_ACKNOWLEDGEMENT
 
-# The hand-off items every demo escalation carries (the summary is the ticket's subject).
-HANDOFF_TEXT = {
-    "impact": "Demo impact",
-    "ongoing_since": "Since the ticket opened",
-    "troubleshooting": "Demo steps: cleared cache, reconnected; same error.",
-    "why_escalating": "Demo escalation",
-    "questions": "What is the root cause?",
-    "customer_expectation": "A fix",
-    "business_impact": "Team blocked",
-}
+# Where a customer usually cannot work until it is solved (not a question or a request).
+BLOCKING_GROUPS = frozenset({"technical", "account_access", "service_outage"})
 TRIGGERS = [
     Trigger.LACKS_EXPERTISE,
     Trigger.NEEDS_ACCESS,
@@ -49,9 +45,16 @@ class HandoffPlanner:
     (those already in the database, then those planned) to tell repeats apart. A hand-off
     names its ticket by id, or a planned ticket (not saved yet) by its place in the plan."""
 
-    def __init__(self) -> None:
+    def __init__(self, acknowledgement: timedelta) -> None:
+        self.acknowledgement = acknowledgement  # hand-offs are mostly accepted within it
         self.earlier: dict[int, list[Handoff]] = {}
         self.planned = 0
+        self.customers = {
+            c.pk: c
+            for c in Customer.objects.filter(external_user_id__startswith=DEMO_PREFIX).only(
+                "external_user_id", "name", "email", "company", "plan"
+            )
+        }
         for customer, ticket, at, trigger in Escalation.objects.filter(
             ticket__customer__external_user_id__startswith=DEMO_PREFIX
         ).values_list("ticket__customer_id", "ticket_id", "requested_at", "trigger"):
@@ -101,9 +104,7 @@ class HandoffPlanner:
             asked_by = t.owner if pending or returned else rng.choice(staff[to_tier - 1])
             taker = t.owner if last else rng.choice(staff[to_tier])
             requested = at + min(timedelta(minutes=rng.randint(10, 240)), (until - at) * 0.4)
-            answered = requested + min(
-                timedelta(minutes=rng.randint(2, 40)), (until - requested) * 0.5
-            )
+            answered = requested + min(self._acknowledged_after(rng), (until - requested) * 0.5)
             at = answered
             below = rows[-1] if rows else None
             if below is not None and below.state == EscalationState.ACCEPTED:
@@ -135,19 +136,54 @@ class HandoffPlanner:
                     returned_by=returner,
                     returned_at=answered if returned else None,
                     return_reason="No troubleshooting steps recorded" if returned else "",
-                    **HANDOFF_TEXT,
+                    **handoff_text(rng, t.category.code, t.category.group),
                     summary=t.subject,
+                    ongoing_since=f"Since {t.created_at:%d %b %H:%M} UTC",
+                    customer_blocked=t.category.group in BLOCKING_GROUPS,
+                    required_info=self._required_info(rng, t),
                     sentiment=t.sentiment,
                 )
             )
         return rows
 
+    def _acknowledged_after(self, rng: random.Random) -> timedelta:
+        """How long the next tier took to accept: within the acknowledgement target but
+        for a few (`words.LATE_ACKNOWLEDGEMENT`), as on a desk that watches its queue."""
+        if rng.random() < LATE_ACKNOWLEDGEMENT:
+            return self.acknowledgement * rng.uniform(1.1, 3)
+        return self.acknowledgement * rng.uniform(0.1, 0.9)
+
+    def _required_info(self, rng: random.Random, t: Ticket) -> dict[str, str]:
+        """The items the category asks a hand-off to carry (003 "Include: ..."), filled
+        from the ticket and its customer, as the desk's hand-off form would be."""
+        customer = self.customers.get(t.customer_id)
+        values = {
+            "user_id": customer.external_user_id if customer else "",
+            "timestamp": f"{t.created_at:%Y-%m-%d %H:%M} UTC",
+            "description": t.subject,
+            "transaction_id": f"TX-{rng.randint(10**7, 10**8 - 1)}",
+            "amount": f"${rng.randint(19, 2400)}.00",
+            "affected_users": str(rng.randint(2, 400)),
+            "features_impacted": t.subject,
+            "diagnostics": "HAR file, console log and request IDs attached.",
+            "verification_details": "Email code matched; last invoice amount matched.",
+            "conversation_history": "Full conversation attached.",
+            "company_name": (customer.company or customer.name) if customer else "",
+            "current_plan": customer.get_plan_display() if customer else "",
+            "specific_request": t.subject,
+            "use_case": t.subject,
+            "contact_info": customer.email if customer else "",
+        }
+        return {code: values.get(code, t.subject) for code in t.category.required_info}
+
 
 def department_requests_plan(
     rng: random.Random, escalations: list[Escalation], now: datetime
 ) -> list[DepartmentRequest]:
-    """Some escalated tickets needed another department (000 §4.2), most answered."""
+    """Some escalated tickets needed another department (000 §4.2), most answered, in the
+    words of the ticket's category group."""
     rows = []
+    reached: dict[int, str] = {}
     for e in escalations:
         t = e.ticket
         if e.accepted_at is None or rng.random() > 0.3:
@@ -159,19 +195,24 @@ def department_requests_plan(
         answered = None
         if t.state != TicketState.WAITING_ON_DEPARTMENT:
             answered = min(created + timedelta(minutes=rng.randint(20, 600)), until)
+        department = t.category.route_to
+        if department.pk not in reached:  # as the service records it (one lookup each)
+            email = email_of(department)
+            reached[department.pk] = f"Email: {email}" if email else ""
+        needed, findings, answer = department_text(rng, t.category.group)
         rows.append(
             DepartmentRequest(
                 ticket=t,
-                department=t.category.route_to,
-                needed="Check the account on the server side",
-                customer_impact="Customer blocked",
-                findings="Reproduced; logs attached",
-                channel_used="demo",
+                department=department,
+                needed=needed,
+                customer_impact=e.impact,
+                findings=findings,
+                channel_used=reached[department.pk],
                 state=DepartmentRequestState.ANSWERED if answered else DepartmentRequestState.OPEN,
                 requested_by=e.accepted_by,
                 created_at=created,
                 answered_at=answered,
-                answer="Fixed on our side (demo)" if answered else "",
+                answer=answer if answered else "",
             )
         )
     return rows

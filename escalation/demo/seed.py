@@ -17,13 +17,22 @@ from simple_history.utils import bulk_create_with_history
 
 from core.actors import system_user
 from core.errors import InvalidInput
-from escalation.models import Category, Customer, DepartmentRequest, Escalation, Plan, Ticket
+from escalation.models import (
+    Category,
+    Customer,
+    DepartmentRequest,
+    Escalation,
+    Plan,
+    RefusedEscalation,
+    Ticket,
+)
 from sla import services as sla
 
 from .handoffs import HandoffPlanner, department_requests_plan
 from .people import Staff, customers_ensure, directory_ensure, staff_ensure
+from .refusals import refusals_plan
 from .targets import TargetPlanner
-from .tickets import ticket_draw
+from .tickets import category_weights, ticket_draw
 from .words import BATCH, DEMO_PREFIX, REASON
 
 Progress = Callable[[int, int], None]  # (tickets done, tickets to do)
@@ -87,12 +96,17 @@ def _tickets_ensure(
             "pk", flat=True
         )
     )
-    handoffs, targets = HandoffPlanner(), TargetPlanner(enterprise)
+    targets = TargetPlanner(enterprise)
+    handoffs = HandoffPlanner(targets.acknowledgement)
+    weights = category_weights(categories)
     now = timezone.now()
     done = 0
     while done < todo:
         size = min(BATCH, todo - done)
-        batch = [ticket_draw(rng, now, categories, customer_ids, staff) for _ in range(size)]
+        batch = [
+            ticket_draw(rng, now, categories, weights, customer_ids, staff, targets)
+            for _ in range(size)
+        ]
         planned = handoffs.plan(rng, batch, staff, now)
         clocks = [targets.ticket_clocks(t, now) for t in batch]
         _insert(rng, batch, planned, clocks, targets, actor, now)
@@ -115,3 +129,5 @@ def _insert(rng, batch, planned, clocks, targets: TargetPlanner, actor, now: dat
     sla.clocks_bulk_create([p for ps in clocks for p in ps] + acknowledgements, now=now)
     requests = department_requests_plan(rng, escalations, now)
     bulk_create_with_history(requests, DepartmentRequest, **history)
+    escalated = {e.ticket_id for e in escalations}
+    RefusedEscalation.objects.bulk_create(refusals_plan(rng, batch, escalated, now))

@@ -5,7 +5,7 @@ plan and category) and feed the ticket's SLA columns, which follow the same rule
 real ticket's (`escalation.accounting.sla_summary`, as `escalation.clocks` applies).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import cast
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,8 +13,14 @@ from django.contrib.contenttypes.models import ContentType
 from escalation.accounting import RunningTarget, sla_summary
 from escalation.models import ACTIVE_STATES, Escalation, Ticket, TicketState
 from sla import services as sla
-from sla.businesstime import Schedule
-from sla.models import ClockKind, SlaSettings
+from sla.businesstime import Schedule, add_business_time, business_time_between
+from sla.models import BusinessCalendar, ClockKind, SlaSettings
+
+# How far back `before` first looks for open time: a business week holds about a quarter
+# of the week's hours, plus room for a holiday week; doubled until enough is found.
+_LOOK_BACK = 4
+_LOOK_BACK_SLACK = timedelta(days=7)
+_LOOK_BACK_TRIES = 6
 
 
 class TargetPlanner:
@@ -39,6 +45,38 @@ class TargetPlanner:
                 priority=key[0], enterprise=key[1], category_response=key[2]
             )
         return self._targets[key]
+
+    def schedule(self, calendar: BusinessCalendar) -> Schedule:
+        """The calendar's schedule, cached for the run (the clock plans share the cache)."""
+        schedule = self._schedules.get(calendar.pk)
+        if schedule is None:
+            schedule = self._schedules[calendar.pk] = calendar.schedule()
+        return schedule
+
+    def after(self, start: datetime, open_time: timedelta, calendar: BusinessCalendar) -> datetime:
+        """When `open_time` of the calendar's open time has passed since `start`: how a
+        finished demo ticket is answered or resolved within (or past) its target."""
+        return add_business_time(start, open_time, self.schedule(calendar))
+
+    def before(self, end: datetime, open_time: timedelta, calendar: BusinessCalendar) -> datetime:
+        """The instant that leaves `open_time` of the calendar's open time until `end`.
+
+        How old a working demo ticket is, so that its clock (which counts open time) has
+        used exactly the share of its target the demo drew: on track, at risk or breached
+        by construction, whatever the calendar. The business-time module only counts
+        forwards, so this looks back far enough and counts forwards from there.
+        """
+        schedule = self.schedule(calendar)
+        if schedule.always_open:
+            return end - open_time
+        span = open_time * _LOOK_BACK + _LOOK_BACK_SLACK
+        for _ in range(_LOOK_BACK_TRIES):
+            start = end - span
+            available = business_time_between(start, end, schedule)
+            if available >= open_time:
+                return add_business_time(start, available - open_time, schedule)
+            span *= 2
+        return end - span  # a calendar that hardly opens: as far back as was looked
 
     def ticket_clocks(self, ticket: Ticket, now: datetime) -> list[sla.ClockPlan]:
         """SLA clocks of a demo ticket, and its SLA columns (before it is inserted).

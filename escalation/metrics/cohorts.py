@@ -16,11 +16,13 @@ from core.choices import Tier
 from sla.models import Clock, ClockKind
 
 from ..models import (
+    AUTOMATIC_TRIGGERS,
     DepartmentRequest,
     DepartmentRequestState,
     Escalation,
     EscalationState,
     Metric,
+    RefusedEscalation,
     StayEnd,
     Ticket,
     TicketState,
@@ -95,6 +97,8 @@ def tickets_behind(code: str, scope: Scope):
         if code == "l2_resolved":
             stays = stays.filter(left_by=StayEnd.RESOLVED)
         return everything.filter(pk__in=stays.values("ticket_id"))
+    if code == "auto_refused":
+        return everything.filter(pk__in=refused_automatic(scope).values("ticket_id"))
     if code == "returned":
         return everything.filter(
             pk__in=Escalation.objects.filter(
@@ -131,6 +135,7 @@ TICKET_SETS = {
     "repeat": "Repeat escalations",
     "first_level_possible": "Escalations solvable at the first level",
     "returned": "Tickets with a hand-off returned as incomplete",
+    "auto_refused": "Tickets whose automatic escalation was refused",
 }
 
 
@@ -147,4 +152,19 @@ def ticket_set_label(code: str) -> str:
         f"Tickets that missed the {label.lower()} target"
         if code.endswith("_missed")
         else f"Tickets with a {label.lower()} target"
+    )
+
+
+def automatic_handoffs(scope: Scope):
+    """Hand-offs an automatic rule requested in the period (the escalations that happened)."""
+    return Escalation.objects.filter(
+        scope.in_period("requested_at"), scope.ticket_q("ticket__"), trigger__in=AUTOMATIC_TRIGGERS
+    )
+
+
+def refused_automatic(scope: Scope):
+    """Automatic escalations refused in the period (identity not verified, ticket closed):
+    the ones that should have happened and did not, which a lead must act on by hand."""
+    return RefusedEscalation.objects.filter(
+        scope.in_period("refused_at"), scope.ticket_q("ticket__")
     )

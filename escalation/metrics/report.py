@@ -16,14 +16,16 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqu
 from core.choices import Tier
 from sla.models import ClockKind
 
-from ..models import Escalation, EscalationState, Metric, MetricTarget, StayEnd
+from ..models import Escalation, EscalationState, Metric, MetricTarget, RefusalCause, StayEnd
 from .cohorts import (
     DECIDED,
     ESCALATED,
     RESOLVED,
     SLA_KINDS,
+    automatic_handoffs,
     department_requests,
     finished_stays,
+    refused_automatic,
     ticket_clocks,
 )
 from .figures import DepartmentRow, Figure, SlaRow, TierRow, hours, percent, targets
@@ -163,6 +165,14 @@ class Report:
         )
 
     @cached_property
+    def _automatic(self) -> dict:
+        """Automatic escalations of the period: those that happened and those refused."""
+        refused = refused_automatic(self.scope).aggregate(
+            n=Count("pk"), verification=Count("pk", filter=Q(cause=RefusalCause.VERIFICATION))
+        )
+        return {**refused, "done": automatic_handoffs(self.scope).count()}
+
+    @cached_property
     def weeks(self) -> list:
         return _weeks(self.scope)
 
@@ -228,7 +238,21 @@ class Report:
                 f"{returned} of {requests} hand-offs",
                 "returned",
             ),
+            self._refused_figure(),
         ]
+
+    def _refused_figure(self) -> Figure:
+        """Never silent (003 with 001): rules that should have moved a ticket up and could
+        not, mostly because the customer's identity was not verified yet."""
+        auto = self._automatic
+        fired = auto["n"] + auto["done"]
+        return self._figure(
+            Metric.AUTO_ESCALATIONS_REFUSED,
+            percent(auto["n"], fired),
+            f"{auto['n']} of {fired} automatic escalations "
+            f"({auto['verification']} for identity not verified)",
+            "auto_refused",
+        )
 
     def tiers(self) -> list[TierRow]:
         """Completed stays per tier: L1 from opening to the first hand-off or resolution;

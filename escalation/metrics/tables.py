@@ -69,9 +69,13 @@ def figures_table(scope: Scope, rows: list[Figure]) -> Table:
             for r in rows
         ],
         "A repeat escalation: when first escalated, the ticket was the customer's third or "
-        "later escalated ticket in 30 days (VIP auto-escalations do not count). The L2 "
-        "resolution rate counts the stays at L2 that ended in the period: resolved there, "
-        "or escalated on.",
+        "later escalated ticket in 30 days (the process's repeat-escalation rule: Customer "
+        "Success is alerted and a senior case review asked). One ticket climbing several "
+        "tiers counts once; VIP auto-escalations do not count. The L2 resolution rate counts "
+        "the stays at L2 that ended in the period: resolved there, or escalated on. "
+        "Automatic escalations refused: rules that fired in the period but could not move "
+        "the ticket up (identity not verified, ticket closed), of all automatic escalations "
+        "that fired; each was told to the ticket's owner and the leads.",
     )
 
 

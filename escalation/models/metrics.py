@@ -17,6 +17,7 @@ class Metric(models.TextChoices):
     REPEAT_ESCALATIONS = "repeat_escalations", "Repeat escalations"
     FIRST_LEVEL_POSSIBLE = "first_level_possible", "Escalations solvable at the first level"
     HANDOFFS_RETURNED = "handoffs_returned", "Hand-offs returned as incomplete"
+    AUTO_ESCALATIONS_REFUSED = "auto_escalations_refused", "Automatic escalations refused"
     TIME_AT_L1 = "time_at_l1", "Time at L1"
     TIME_AT_L2 = "time_at_l2", "Time at L2"
     TIME_AT_L3 = "time_at_l3", "Time at L3"
@@ -37,6 +38,7 @@ UNITS = {
     Metric.REPEAT_ESCALATIONS: PERCENT,
     Metric.FIRST_LEVEL_POSSIBLE: PERCENT,
     Metric.HANDOFFS_RETURNED: PERCENT,
+    Metric.AUTO_ESCALATIONS_REFUSED: PERCENT,
     Metric.TIME_AT_L1: HOURS,
     Metric.TIME_AT_L2: HOURS,
     Metric.TIME_AT_L3: HOURS,

@@ -82,7 +82,7 @@ def escalation_refuse(ticket: Ticket, trigger: str, why: str, *, cause: str, rea
     save_audited(
         RefusedEscalation(ticket=locked, trigger=trigger, cause=cause, reason=reason), actor=actor
     )
-    save_ticket(locked, actor, f"escalate refused: automatic [{trigger}]: {why}: {reason}", [])
+    save_ticket(locked, actor, f"Automatic escalation refused ({why}): {reason}", [])
     notify.notify(
         locked,
         f"auto-escalation-refused:{trigger}",

@@ -67,8 +67,7 @@ def test_001_csat_below_3_on_a_closed_ticket_is_recorded_and_told_not_reopened(
     row = Ticket.history.filter(id=ticket.pk).latest()
     assert row.history_user.username == "system"
     assert row.history_change_reason.startswith(
-        "escalate refused: automatic [auto_low_csat]: CSAT 1/5, below 3: "
-        "A closed ticket cannot be reopened."
+        "Automatic escalation refused (CSAT 1/5, below 3): A closed ticket cannot be reopened."
     )
     assert recipients(f"ticket:{ticket.pk}:auto-escalation-refused:auto_low_csat") == {
         "agent1@example.com",

@@ -4,13 +4,18 @@ silent. It is recorded once per ticket and rule (what the metrics count), writte
 the ticket's history by the system actor, and told to the owner and the leads."""
 
 from datetime import timedelta
+from html import unescape
 
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from escalation import services
+from escalation.metrics.report import Report
+from escalation.metrics.scope import scope_from
 from escalation.models import (
     Escalation,
+    Metric,
     Plan,
     RefusalCause,
     RefusedEscalation,
@@ -46,7 +51,7 @@ def test_001_vip_escalation_refused_for_unverified_identity_is_recorded_told_and
     row = Ticket.history.filter(id=ticket.pk).latest()
     assert row.history_user.username == "system"
     assert row.history_change_reason == (
-        f"escalate refused: automatic [auto_vip]: VIP account: {refusal.reason}"
+        f"Automatic escalation refused (VIP account): {refusal.reason}"
     )
     told = OutboxMessage.objects.filter(event_key=f"ticket:{ticket.pk}:{REFUSED}:auto_vip")
     assert {m.recipient for m in told} == {"agent1@example.com", "lead1@example.com"}
@@ -87,3 +92,45 @@ def test_a_rule_that_may_not_fire_records_nothing(make_ticket, agent):
     )
     assert escalate_automatically(ticket, Trigger.AUTO_STALE, "stale") is False  # resolved
     assert not RefusedEscalation.objects.exists()
+
+
+def test_001_a_refused_escalation_shows_on_the_desk_the_admin_and_the_metrics(
+    make_ticket, lead, client_as
+):
+    ticket = make_ticket(customer=vip(lead), code="locked-out-2fa")
+    refusal = RefusedEscalation.objects.get(ticket=ticket)
+    client = client_as(lead)
+
+    desk = unescape(client.get(reverse("desk:ticket", args=[ticket.pk])).content.decode())
+    assert "Automatic escalation refused: act on it by hand" in desk
+    assert f"{Trigger.AUTO_VIP.label}</strong>" in desk and refusal.reason in desk
+    assert "Automatic escalation refused (VIP account)" in desk  # the timeline, in words
+    assert "[auto_vip]" not in desk
+
+    admin_page = client.get(reverse("admin:escalation_ticket_change", args=[ticket.pk]))
+    assert refusal.reason in unescape(admin_page.content.decode())
+
+    scope, _ = scope_from({"period": "7"})
+    figure = next(
+        f for f in Report(scope).headline() if f.metric == Metric.AUTO_ESCALATIONS_REFUSED
+    )
+    assert figure.value == 100.0
+    assert figure.basis == "1 of 1 automatic escalations (1 for identity not verified)"
+    listed = client.get(
+        reverse("admin:escalation_ticket_changelist"),
+        {"metric": "auto_refused", "m_period": "7"},
+    ).context["cl"]
+    assert [t.pk for t in listed.result_list] == [ticket.pk]
+
+
+def test_a_ticket_without_refusals_says_so_in_the_admin_and_shows_no_warning_on_the_desk(
+    make_ticket, lead, client_as
+):
+    ticket = make_ticket(state="open")
+    client = client_as(lead)
+    assert (
+        "act on it by hand"
+        not in client.get(reverse("desk:ticket", args=[ticket.pk])).content.decode()
+    )
+    admin_page = client.get(reverse("admin:escalation_ticket_change", args=[ticket.pk]))
+    assert "every automatic rule that fired could act" in admin_page.content.decode()
