@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from core.formatting import CLOCK, duration_text
 
 from ..models import AccessEvent
+from ..wording import reason_words
 from .sources import (
     ACCESS_LABEL,
     ACCESS_OBJECTS,
@@ -139,7 +140,7 @@ def history_entries(label: str, rows: list) -> list[Entry]:
                 object_id=str(getattr(row, source.pk_name)),
                 object_label=_label(source, instance),
                 changes=changes,
-                reason=row.history_change_reason or "",
+                reason=reason_words(row.history_change_reason or ""),
                 note=note,
             )
         )

@@ -40,9 +40,9 @@ def test_auditor_sees_every_change_to_one_ticket_by_every_user_and_the_system(
     assert {"Tier: L1 frontline → L2 senior", "State: Open → Escalated"} <= {
         str(c) for c in entries[0].changes
     }
-    assert entries[0].reason.startswith("escalate: to L2 senior: automatic: time at L1")
+    assert entries[0].reason.startswith("Escalated: to L2 senior: automatic: time at L1")
     assert entries[1].changes_text == "Owner: agent1 → senior1"
-    assert entries[1].reason == "reassign: to senior1: agent1 is off"
+    assert entries[1].reason == "Reassigned: to senior1: agent1 is off"  # in words
     assert entries[2].changes_text == "Subject: Sync stopped → Sync stopped for the whole team"
     opened = [str(c) for c in entries[3].changes]
     assert opened[:2] == ["State: New → Open", "First response at: — → March 10, 2026, 9:40 a.m."]
@@ -68,7 +68,7 @@ def test_the_trail_is_one_stream_newest_first_across_models(client_as, auditor, 
 
 def test_filter_by_user(client_as, auditor, lead, ticket_story):
     entries = client_as(auditor).get(TRAIL, {"user": "lead1"}).context["entries"]
-    assert [e.reason.split(":")[0] for e in entries] == ["reassign", "edit"]
+    assert [e.reason.split(":")[0] for e in entries] == ["Reassigned", "Edited"]
     assert {e.who for e in entries} == {"lead1"}
 
 
