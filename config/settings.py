@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django_q",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "outbox",
     "audit",
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
     "verification",
     "escalation",
     "notifications",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -225,3 +229,30 @@ LOGGING = {
 # factors lock it (possible account takeover: security is alerted).
 VERIFICATION_VALID_HOURS = env.int("VERIFICATION_VALID_HOURS", default=24)
 VERIFICATION_MAX_FAILED_FACTORS = env.int("VERIFICATION_MAX_FAILED_FACTORS", default=3)
+
+# The REST API (api/): integration tokens or the browser's session; errors as RFC 9457
+# problem details; each account throttled on its own.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.handle",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env("API_RATE", default="600/min")},
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Escalation back office API",
+    "DESCRIPTION": "Tickets in from the helpdesk, hand-offs and answers out. Errors are "
+    "RFC 9457 problem details (application/problem+json).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -8,6 +8,7 @@ urlpatterns = [
     # The admin's sign-in page, landing each role on its own start page afterwards.
     path("admin/login/", home.sign_in),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("desk/notifications/", include("notifications.urls")),
     path("desk/", include("escalation.urls")),
     path("desk/", include("contacts.urls")),

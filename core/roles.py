@@ -51,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "!escalation.delete_communication",
         "!escalation.delete_escalation",
         "!escalation.delete_departmentrequest",
+        "api.*",
         "outbox.view_outboxmessage",
         "outbox.resend_outboxmessage",
         "contacts.view_*",

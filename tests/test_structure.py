@@ -20,6 +20,7 @@ APPS = [
     "verification",
     "escalation",
     "notifications",
+    "api",
     "config",
 ]
 MAX_LINES = 400

@@ -1,0 +1,62 @@
+"""`Idempotency-Key` on writes: a retried request gets the first answer, not a second
+ticket or a second hand-off. The key, a fingerprint of the request and the answer are
+stored in the same transaction as the write, so either both exist or neither does."""
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from core.errors import ConcurrentChange, InvalidInput
+
+from .models import IdempotentRequest
+
+HEADER = "Idempotency-Key"
+
+
+def _fingerprint(request: Request) -> str:
+    body = json.dumps(request.data, sort_keys=True, default=str)
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+def once(request: Request, write: Callable[[], Response]) -> Response:
+    """Run `write` once per key and account; replay its answer for the same request."""
+    key = request.headers.get(HEADER, "")
+    if not key:
+        return write()
+    if len(key) > 200 or not key.isprintable():
+        raise InvalidInput(
+            f"{HEADER} must be printable and at most 200 characters.",
+            field_errors={HEADER: ["Use a UUID or another printable key up to 200 characters."]},
+        )
+    fingerprint = _fingerprint(request)
+    seen = IdempotentRequest.objects.filter(account=request.user, key=key).first()
+    if seen is not None:
+        if seen.fingerprint != fingerprint:
+            raise InvalidInput(
+                f"This {HEADER} was used for a different request; use a new key.",
+                field_errors={HEADER: ["Already used for a different request."]},
+            )
+        replay = Response(seen.body, status=seen.status)
+        replay["Idempotent-Replayed"] = "true"
+        return replay
+    try:
+        with transaction.atomic():
+            response = write()
+            if response.status_code < status.HTTP_400_BAD_REQUEST:
+                IdempotentRequest.objects.create(
+                    account=request.user,
+                    key=key,
+                    fingerprint=fingerprint,
+                    status=response.status_code,
+                    body=response.data,
+                )
+    except IntegrityError as exc:
+        raise ConcurrentChange(
+            f"Another request with this {HEADER} is running; retry in a moment."
+        ) from exc
+    return response

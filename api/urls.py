@@ -1,0 +1,16 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from .views import TicketViewSet
+
+app_name = "api"
+
+v1 = DefaultRouter(trailing_slash=True)
+v1.register("tickets", TicketViewSet, basename="ticket")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/", include(v1.urls)),
+]

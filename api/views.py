@@ -1,0 +1,172 @@
+"""The REST API's views: thin, as the desk's are. Each write runs one service, the same
+the desk and the admin call, so an integration is refused exactly where a person of its
+role would be, and its changes are in the history under its own account."""
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from core.errors import InvalidInput
+from escalation.actions import ticket_action_service
+from escalation.forms import ACTION_FORMS
+from escalation.models import Ticket
+from escalation.policies import TICKET_ACTIONS, tickets_visible_to
+from escalation.selectors import with_sla_status
+from escalation.services import customer_find_or_create, ticket_create
+
+from .idempotency import HEADER, once
+from .serializers import TicketCreateSerializer, TicketFilterSerializer, TicketSerializer
+
+IDEMPOTENCY = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Send the same key again to get the first answer instead of a second write.",
+)
+PROBLEM = {
+    (code, "application/problem+json"): OpenApiTypes.OBJECT for code in (401, 403, 404, 409, 422)
+}
+
+
+class WritesNeedTheRole(BasePermission):
+    """Read-only roles (auditors) read; their writes are refused before any input is
+    looked at, as the admin and the desk refuse them. The services decide the rest."""
+
+    message = "This account's role reads only; it may not change tickets."
+
+    def has_permission(self, request, view) -> bool:
+        return request.method in SAFE_METHODS or request.user.has_perm("escalation.change_ticket")
+
+
+class NewestFirst(CursorPagination):
+    ordering = "-pk"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Tickets this account may see (as on the desk: its tier's and its own; leads all)."""
+
+    serializer_class = TicketSerializer
+    permission_classes = [IsAuthenticated, WritesNeedTheRole]
+    pagination_class = NewestFirst
+    lookup_field = "reference"
+    lookup_value_regex = "[A-Za-z0-9-]{1,20}"
+
+    def get_queryset(self):
+        tickets = tickets_visible_to(self.request.user).select_related(
+            "customer", "category", "owner"
+        )
+        return with_sla_status(tickets)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def get_object(self) -> Ticket:
+        pk = Ticket.pk_from_reference(self.kwargs["reference"])
+        if pk is None:
+            raise NotFound("A ticket reference looks like ESC-000123.")
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def filter_queryset(self, queryset):
+        filters = TicketFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return queryset.filter(**filters.validated_data)
+
+    @extend_schema(
+        operation_id="tickets_list",
+        parameters=[TicketFilterSerializer],
+        responses={200: TicketSerializer(many=True), **PROBLEM},
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(operation_id="tickets_retrieve", responses={200: TicketSerializer, **PROBLEM})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="tickets_create",
+        request=TicketCreateSerializer,
+        parameters=[IDEMPOTENCY],
+        responses={200: TicketSerializer, 201: TicketSerializer, **PROBLEM},
+    )
+    def create(self, request):
+        """Open a ticket (and its customer, found by external user ID or email, or added).
+        Sent again with the same `external_reference`: the ticket made the first time."""
+        return once(request, lambda: self._create(request))
+
+    def _create(self, request) -> Response:
+        data = TicketCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        with transaction.atomic():
+            reference = fields.get("external_reference", "")
+            existing = (
+                self.get_queryset().filter(external_reference=reference).first()
+                if reference
+                else None
+            )
+            if existing is not None:
+                return Response(self.get_serializer(existing).data, status=status.HTTP_200_OK)
+            customer = customer_find_or_create(actor=request.user, **fields["customer"])
+            ticket = ticket_create(
+                actor=request.user,
+                customer=customer,
+                category=fields["category"],
+                subject=fields["subject"],
+                description=fields.get("description", ""),
+                priority=fields.get("priority") or None,
+                external_reference=reference,
+                **({"sentiment": fields["sentiment"]} if fields.get("sentiment") else {}),
+            )
+        ticket = self.get_queryset().get(pk=ticket.pk)
+        return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="tickets_act",
+        request=OpenApiTypes.OBJECT,
+        parameters=[
+            IDEMPOTENCY,
+            OpenApiParameter(
+                "code", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(TICKET_ACTIONS)
+            ),
+        ],
+        responses={200: TicketSerializer, **PROBLEM},
+        description=(
+            "Run one of the ticket's actions, with the fields of the desk's form for it: "
+            "escalate (to_tier, reason, summary, impact, troubleshooting, questions, "
+            "customer_expectation, ...), accept_escalation, return_escalation (reason), "
+            "log_contact (direction, channel, body), resolve, wait_on_customer, ... A customer "
+            "message (log_contact, direction inbound) counts toward the 3+ contacts rule and "
+            "resumes a clock paused while waiting on the customer."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="actions/(?P<code>[a-z_]{1,40})")
+    def act(self, request, reference=None, code=None):
+        if code not in TICKET_ACTIONS:
+            raise NotFound(f"No ticket action is called {code!r}.")
+        return once(request, lambda: self._act(request, code))
+
+    def _act(self, request, code: str) -> Response:
+        ticket = self.get_object()
+        if not isinstance(request.data, dict):
+            raise InvalidInput("Send a JSON object with the action's fields.")
+        data = {k: v for k, v in request.data.items() if isinstance(k, str)}
+        form = ACTION_FORMS[code](data, ticket=ticket)
+        if not form.is_valid():
+            errors = {f: [str(m) for m in ms] for f, ms in form.errors.items()}
+            raise InvalidInput(
+                "Some fields are missing or wrong; nothing was changed.", field_errors=errors
+            )
+        ticket_action_service(code)(ticket=ticket, actor=request.user, **form.service_kwargs())
+        return Response(self.get_serializer(self.get_object()).data)

@@ -1,0 +1,130 @@
+"""The ticket workflow over the API (issue 15): the same services, refusals and history as
+the desk, with the integration's own account as the actor."""
+
+from escalation import services
+from escalation.models import Communication, Escalation, Ticket, TicketState
+from tests.factories import escalate_form
+
+TICKETS = "/api/v1/tickets/"
+NEW = {
+    "subject": "Sync stops after 10 minutes",
+    "description": "Since this morning, for the whole team.",
+    "category": "core-functionality-bug",
+    "external_reference": "ZD-4711",
+    "customer": {"email": "ops@bolt.example", "name": "Bolt Ops", "external_user_id": "u-42"},
+}
+
+
+def act(api, ticket_ref: str, code: str, body: dict, **headers):
+    return api.post(f"{TICKETS}{ticket_ref}/actions/{code}/", body, format="json", **headers)
+
+
+def test_a_ticket_from_the_helpdesk_is_created_once_per_external_reference(api_as):
+    api = api_as("Agent", "Zendesk")
+    first = api.post(TICKETS, NEW, format="json")
+    assert first.status_code == 201
+    body = first.json()
+    assert body["reference"].startswith("ESC-") and body["state"] == "new"
+    assert body["customer"]["external_user_id"] == "u-42"
+    assert body["sla"]["status"] in {"on_track", "at_risk"} and "left" in body["sla"]["text"]
+    again = api.post(TICKETS, NEW, format="json")
+    assert again.status_code == 200 and again.json()["reference"] == body["reference"]
+    ticket = Ticket.objects.get()
+    assert ticket.owner == api.account
+    assert ticket.history.earliest().history_user == api.account
+
+
+def test_an_idempotency_key_replays_the_first_answer_and_refuses_another_body(api_as):
+    api = api_as("Agent")
+    key = {"HTTP_IDEMPOTENCY_KEY": "8d3a-retry-1"}
+    body = {**NEW, "external_reference": ""}
+    first = api.post(TICKETS, body, format="json", **key)
+    second = api.post(TICKETS, body, format="json", **key)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.json() == first.json() and second["Idempotent-Replayed"] == "true"
+    assert Ticket.objects.count() == 1
+    other = api.post(TICKETS, {**body, "subject": "Another"}, format="json", **key)
+    assert other.status_code == 422 and "Idempotency-Key" in other.json()["errors"]
+    assert Ticket.objects.count() == 1
+
+
+def test_an_integration_sees_what_its_role_sees(api_as, make_ticket, senior, lead):
+    mine = api_as("Agent", "L1 tool")
+    theirs = make_ticket(owner=senior, state="escalated", subject="Deep database problem")
+    theirs = services.ticket_accept_escalation(ticket=theirs, actor=lead)  # now at L2
+    listed = mine.get(TICKETS).json()["results"]
+    assert theirs.reference not in {t["reference"] for t in listed}
+    assert mine.get(f"{TICKETS}{theirs.reference}/").status_code == 404
+    lead_view = api_as("Lead", "Reporting").get(f"{TICKETS}{theirs.reference}/")
+    assert lead_view.status_code == 200
+
+
+def test_the_list_filters_and_pages_with_a_cursor(api_as, make_ticket, agent):
+    for n in range(3):
+        make_ticket(owner=agent, state="open", subject=f"Open {n}")
+    make_ticket(owner=agent, state="new", subject="New one")
+    api = api_as("Lead")
+    page = api.get(TICKETS, {"state": "open", "page_size": 2}).json()
+    assert [t["state"] for t in page["results"]] == ["open", "open"]
+    rest = api.get(page["next"]).json()
+    assert [t["subject"] for t in rest["results"]] == ["Open 0"] and rest["next"] is None
+    bad = api.get(TICKETS, {"state": "exploded", "tier": "9"})
+    assert bad.status_code == 422 and {"state", "tier"} <= set(bad.json()["errors"])
+
+
+def test_escalate_by_api_senior_accepts_by_api_history_names_the_integrations(api_as, make_ticket):
+    l1, l2 = api_as("Agent", "Helpdesk L1"), api_as("Senior agent", "Senior console")
+    created = l1.post(TICKETS, NEW, format="json").json()
+    ref = created["reference"]
+    ticket = Ticket.objects.get()
+    assert act(l1, ref, "open", {}).json()["state"] == "open"
+
+    incomplete = act(
+        l1,
+        ref,
+        "escalate",
+        {
+            "to_tier": 2,
+            "reason": "Needs L2",
+            "escalation_type": "functional",
+            "trigger": "lacks_expertise",
+            "sentiment": "calm",
+        },
+    )
+    assert incomplete.status_code == 422
+    assert {"summary", "troubleshooting"} <= set(incomplete.json()["errors"])
+    assert Ticket.objects.get().state == TicketState.OPEN
+
+    escalated = act(l1, ref, "escalate", escalate_form(ticket))
+    assert escalated.status_code == 200 and escalated.json()["state"] == "escalated"
+    refused = act(l1, ref, "accept_escalation", {})  # the requester's tier may not accept
+    assert refused.status_code in (403, 404, 409)
+    accepted = act(l2, ref, "accept_escalation", {})
+    assert accepted.status_code == 200, accepted.json()
+    assert accepted.json()["owner"] == l2.account.username
+    handoff = Escalation.objects.get()
+    assert (handoff.requested_by, handoff.accepted_by) == (l1.account, l2.account)
+
+
+def test_a_customer_message_by_api_resumes_a_ticket_waiting_on_the_customer(
+    api_as, make_ticket, agent
+):
+    ticket = make_ticket(owner=agent, state="waiting_on_customer")
+    api = api_as("Lead", "Helpdesk sync")
+    response = act(
+        api,
+        ticket.reference,
+        "log_contact",
+        {"direction": "inbound", "channel": "email", "body": "Here are the logs you asked for."},
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["state"] == "open"
+    assert Communication.objects.filter(ticket=ticket, direction="inbound").count() == 1
+
+
+def test_an_unknown_action_or_a_non_object_body_is_a_problem_not_a_500(api_as, make_ticket):
+    ticket = make_ticket(state="open")
+    api = api_as("Lead")
+    assert act(api, ticket.reference, "explode", {}).status_code == 404
+    listed = api.post(f"{TICKETS}{ticket.reference}/actions/resolve/", [1, 2], format="json")
+    assert listed.status_code == 422
