@@ -2,13 +2,15 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.template.loader import render_to_string
 
 from core.admin import AuditedAdmin
 from core.admin_steps import ServiceAdminMixin
 from core.errors import ApplicationError
+from outbox.models import OutboxMessage
 
-from .models import IntegrationToken
-from .services import ROLES, token_issue, token_revoke
+from .models import IntegrationToken, WebhookEvent, WebhookSubscriber
+from .services import ROLES, token_issue, token_revoke, webhook_subscriber_save
 
 
 class TokenIssueForm(forms.ModelForm):
@@ -78,3 +80,34 @@ class IntegrationTokenAdmin(ServiceAdminMixin, AuditedAdmin):
                 self.message_user(request, exc.message, messages.ERROR)
                 return
         self.message_user(request, f"{queryset.count()} token(s) revoked.")
+
+
+class WebhookSubscriberForm(forms.ModelForm):
+    url = forms.URLField(max_length=254, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = WebhookSubscriber
+        fields = ["name", "url", "events", "is_active"]
+
+
+@admin.register(WebhookSubscriber)
+class WebhookSubscriberAdmin(ServiceAdminMixin, AuditedAdmin):
+    form = WebhookSubscriberForm
+    list_display = ["name", "url", "is_active", "created_at"]
+    readonly_fields = ["secret", "deliveries"]
+
+    def get_fields(self, request, obj=None):
+        base = ["name", "url", "events", "is_active"]
+        return base if obj is None else [*base, "secret", "deliveries"]
+
+    @admin.display(description="recent deliveries")
+    def deliveries(self, obj: WebhookSubscriber) -> str:
+        """The delivery log: the outbox's messages to this subscriber (re-send them there)."""
+        sent = OutboxMessage.objects.filter(recipient=obj.recipient).order_by("-pk")[:20]
+        return render_to_string("admin/api/_deliveries.html", {"messages": sent})
+
+    def save_with_service(self, request, form, obj):
+        return webhook_subscriber_save(subscriber=form.instance, actor=request.user)

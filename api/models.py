@@ -57,3 +57,42 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.status})"
+
+
+class WebhookEvent(models.TextChoices):
+    """What a subscriber can hear, named `<resource>.<what happened>`."""
+
+    TICKET_CREATED = "ticket.created", "Ticket created"
+    TICKET_ESCALATED = "ticket.escalated", "Ticket escalated (hand-off requested)"
+    TICKET_ACCEPTED = "ticket.accepted", "Hand-off accepted"
+    TICKET_RETURNED = "ticket.returned", "Hand-off returned as incomplete"
+    TICKET_RESOLVED = "ticket.resolved", "Ticket resolved"
+    SLA_BREACHED = "sla.breached", "SLA target missed"
+    DEPARTMENT_ANSWERED = "department_request.answered", "Department answered"
+
+
+class WebhookSubscriber(models.Model):
+    """A system told of events by signed POSTs (Standard Webhooks), through the outbox:
+    retried with back-off up to the outbox's attempt limit, each delivery in its log."""
+
+    name = models.CharField(max_length=100, unique=True)
+    url = models.URLField(max_length=254, help_text="Where to POST the events (https).")
+    events = models.JSONField(default=list, help_text="Event types to send.")
+    secret = models.CharField(
+        max_length=100, editable=False, help_text="whsec_…: the receiver verifies signatures."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = AuditedHistory(excluded_fields=["secret"])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def recipient(self) -> str:
+        """How the outbox names this subscriber (its messages' recipient)."""
+        return f"webhook:{self.pk}"

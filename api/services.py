@@ -1,5 +1,6 @@
 """Issuing and revoking integration tokens (leads, in the admin or `manage.py api_token`)."""
 
+import base64
 import hashlib
 import secrets
 
@@ -13,7 +14,7 @@ from core.errors import InvalidInput, PermissionRefused
 from core.history import save_audited
 from core.roles import ROLE_PERMISSIONS
 
-from .models import IntegrationToken
+from .models import IntegrationToken, WebhookEvent, WebhookSubscriber
 
 TOKEN_PREFIX = "esc_"  # noqa: S105 - the public prefix of every token, not a secret
 MANAGE = "api.add_integrationtoken"
@@ -78,3 +79,26 @@ def token_revoke(*, token: IntegrationToken, actor) -> IntegrationToken:
             token.account, actor=actor, reason="token revoked", update_fields=["is_active"]
         )
     return token
+
+
+@transaction.atomic
+def webhook_subscriber_save(*, subscriber: WebhookSubscriber, actor) -> WebhookSubscriber:
+    """Add or change a subscriber (leads); a new one gets its signing secret here."""
+    if not actor.has_perm("api.change_webhooksubscriber"):
+        raise PermissionRefused("Only team leads manage webhook subscribers.")
+    unknown = set(subscriber.events) - set(WebhookEvent.values)
+    if unknown or not subscriber.events:
+        raise InvalidInput(
+            "Choose at least one known event.", field_errors={"events": ["Choose known events."]}
+        )
+    if not subscriber.url.startswith(("https://", "http://")):
+        raise InvalidInput("Give an http(s) address.", field_errors={"url": ["Not http(s)."]})
+    if not subscriber.secret:
+        subscriber.secret = new_secret()
+    save_audited(subscriber, actor=actor, reason="saved" if subscriber.pk else "added")
+    return subscriber
+
+
+def new_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` and 32 random bytes in base64."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()

@@ -25,6 +25,10 @@ class Event(Signal):
         return []
 
 
+# A ticket was opened: ticket (Ticket), actor (user).
+ticket_created = Event()
+# A ticket was resolved: ticket, actor.
+ticket_resolved = Event()
 # A hand-off asks a tier to take the ticket: escalation (Escalation), actor (user).
 handoff_requested = Event()
 # The receiving tier took it: escalation, actor (the acceptor).

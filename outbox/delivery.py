@@ -21,7 +21,7 @@ import logging
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from smtplib import SMTPException
 
@@ -100,6 +100,17 @@ def claim(ids: list[int], now: datetime) -> list[OutboxMessage]:
     return messages
 
 
+# Where a webhook message goes and how it is signed: (url, headers) for a message, given
+# by the app that owns the subscribers (api.webhooks registers it). Signing happens at
+# each attempt, so a retry hours later still carries a fresh timestamp.
+WebhookTarget = Callable[[OutboxMessage], tuple[str, dict[str, str]]]
+_webhook_target: list[WebhookTarget] = []
+
+
+def register_webhook_target(target: WebhookTarget) -> None:
+    _webhook_target[:] = [target]
+
+
 class Transports:
     """Sends messages, keeping one SMTP connection open for a whole batch."""
 
@@ -109,6 +120,8 @@ class Transports:
     def send(self, message: OutboxMessage) -> None:
         if message.channel == OutboxMessage.Channel.EMAIL:
             self._email(message)
+        elif message.channel == OutboxMessage.Channel.WEBHOOK:
+            self._webhook(message)
         else:
             self._chat(message)
 
@@ -141,21 +154,29 @@ class Transports:
         payload = json.dumps(
             {"channel": message.recipient, "text": f"*{message.subject}*\n{message.body}"}
         ).encode()
+        self._post(url, payload, {"Idempotency-Key": idempotency_key(message)}, "chat")
+
+    def _webhook(self, message: OutboxMessage) -> None:
+        if not _webhook_target:
+            raise Undeliverable("webhook: no subscriber registry is installed")
+        try:
+            url, headers = _webhook_target[0](message)
+        except LookupError as exc:  # the subscriber was removed or switched off
+            raise Undeliverable(f"webhook: {exc}") from exc
+        self._post(url, message.body.encode(), headers, "webhook")
+
+    def _post(self, url: str, body: bytes, headers: dict[str, str], what: str) -> None:
+        if not url.startswith(("https://", "http://")):
+            raise Undeliverable(f"{what}: not an http(s) address")
         request = urllib.request.Request(  # noqa: S310 - scheme checked above
-            url,
-            data=payload,
-            headers={
-                "Content-Type": "application/json",
-                "Idempotency-Key": idempotency_key(message),
-            },
-            method="POST",
+            url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST"
         )
         try:
             with urllib.request.urlopen(request, timeout=settings.CHAT_TIMEOUT) as response:  # noqa: S310
                 if response.status >= 300:
-                    raise DeliveryError(f"chat: webhook answered {response.status}")
+                    raise DeliveryError(f"{what}: answered {response.status}")
         except (urllib.error.URLError, OSError) as exc:
-            raise DeliveryError(f"chat: {exc}") from exc
+            raise DeliveryError(f"{what}: {exc}") from exc
 
     def close(self) -> None:
         if self._smtp is not None:

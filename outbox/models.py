@@ -11,6 +11,7 @@ class OutboxMessage(FSMModelMixin, models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
         CHAT = "chat", "Chat channel"
+        WEBHOOK = "webhook", "Signed webhook"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -20,7 +21,9 @@ class OutboxMessage(FSMModelMixin, models.Model):
     # One row per (event, recipient): the same event can never send twice.
     event_key = models.CharField(max_length=200)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
-    recipient = models.CharField(max_length=254, help_text="Email address or chat channel.")
+    recipient = models.CharField(
+        max_length=254, help_text="Email address, chat channel or webhook subscriber."
+    )
     subject = models.CharField(max_length=200)
     body = models.TextField()
     state = FSMField(default=State.PENDING, choices=State.choices, protected=True)

@@ -10,7 +10,7 @@ from core.choices import Tier
 from core.errors import InvalidInput
 from core.history import save_audited
 
-from .. import clocks, rules
+from .. import clocks, events, rules
 from ..models import RootCauseAnalysis, StayEnd, Ticket, TicketState
 from .alerts import alert_low_csat
 from .automation import escalate_low_csat
@@ -52,6 +52,7 @@ def ticket_resolve(
         customer_confirmed=customer_confirmed,
     )
     stay_end(resolved, actor, now, StayEnd.RESOLVED, "left the tier: resolved")
+    events.ticket_resolved.send(Ticket, ticket=resolved, actor=actor)
     return resolved
 
 

@@ -15,7 +15,7 @@ from core.errors import InvalidInput, PermissionRefused
 from core.history import save_audited
 from core.roles import user_tier
 
-from .. import clocks
+from .. import clocks, events
 from ..models import Category, Customer, Sentiment, Ticket
 from ..policies import EDITABLE_FIELDS, create_refusal, edit_refusal
 from .automation import after_ticket_created
@@ -87,6 +87,7 @@ def ticket_create(
         save_audited(ticket, actor=actor, reason="create")
         clocks.start(ticket, ticket.created_at)  # the clock rows need the primary key
         after_ticket_created(ticket)
+        events.ticket_created.send(Ticket, ticket=ticket, actor=actor)
     return ticket
 
 

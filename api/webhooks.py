@@ -1,0 +1,132 @@
+"""Signed webhooks out: the workflow's events, POSTed to each subscriber that asked.
+
+Events come from `escalation.events` after commit; each becomes one outbox message per
+subscriber (`webhook:<id>`), so delivery has the outbox's guarantees: retried with
+back-off, at most the outbox's attempts, logged, re-sendable by a lead. The signature
+follows the Standard Webhooks spec and is made at each attempt (`webhook-id` stays the
+same, so a receiver drops a duplicate; `webhook-timestamp` is fresh).
+"""
+
+import json
+from datetime import UTC, datetime
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from standardwebhooks.webhooks import Webhook
+
+from escalation import events
+from outbox.delivery import register_webhook_target
+from outbox.models import OutboxMessage
+from outbox.services import outbox_enqueue
+
+from .models import WebhookEvent, WebhookSubscriber
+
+
+def message_id(message: OutboxMessage) -> str:
+    return f"msg_outbox_{message.pk}"
+
+
+def target(message: OutboxMessage) -> tuple[str, dict[str, str]]:
+    """The subscriber's URL and this attempt's Standard Webhooks headers."""
+    pk = message.recipient.removeprefix("webhook:")
+    subscriber = WebhookSubscriber.objects.filter(pk=int(pk) if pk.isdigit() else 0).first()
+    if subscriber is None or not subscriber.is_active:
+        raise LookupError(f"subscriber {message.recipient} is gone or switched off")
+    now = datetime.now(UTC)
+    msg_id = message_id(message)
+    signature = Webhook(subscriber.secret).sign(msg_id, now, message.body)
+    return subscriber.url, {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": signature,
+    }
+
+
+def ticket_data(ticket) -> dict:
+    return {
+        "reference": ticket.reference,
+        "external_reference": ticket.external_reference,
+        "subject": ticket.subject,
+        "state": ticket.state,
+        "priority": ticket.priority,
+        "tier": ticket.tier,
+        "owner": ticket.owner.username if ticket.owner_id else None,
+    }
+
+
+def publish(event: str, key: str, data: dict) -> int:
+    """Queue `event` for every active subscriber of it; `key` makes it once per event."""
+    subscribers = [s for s in WebhookSubscriber.objects.filter(is_active=True) if event in s.events]
+    body = json.dumps(
+        {"type": event, "timestamp": timezone.now(), "data": data}, cls=DjangoJSONEncoder
+    )
+    for subscriber in subscribers:
+        outbox_enqueue(
+            event_key=f"webhook:{key}",
+            recipient=subscriber.recipient,
+            subject=event,
+            body=body,
+            channel=OutboxMessage.Channel.WEBHOOK,
+        )
+    return len(subscribers)
+
+
+def on_handoff(kind: str):
+    def receive(sender, escalation, actor, **kwargs) -> None:
+        data = {
+            "ticket": ticket_data(escalation.ticket),
+            "from_tier": escalation.from_tier,
+            "to_tier": escalation.to_tier,
+            "by": str(actor),
+        }
+        publish(kind, f"{kind}:{escalation.pk}", data)
+
+    receive.__name__ = f"on_{kind.replace('.', '_')}"
+    return receive
+
+
+def on_ticket(kind: str):
+    def receive(sender, ticket, actor=None, **kwargs) -> None:
+        # Resolved again after a reopen is a new event; the same resolution is one.
+        when = ticket.resolved_at if kind == WebhookEvent.TICKET_RESOLVED else ticket.created_at
+        publish(kind, f"{kind}:{ticket.pk}:{when.timestamp() if when else 0}", ticket_data(ticket))
+
+    receive.__name__ = f"on_{kind.replace('.', '_')}"
+    return receive
+
+
+def on_sla_breached(sender, ticket, clock, key, **kwargs) -> None:
+    publish(
+        WebhookEvent.SLA_BREACHED,
+        f"sla:{key}",
+        {"ticket": ticket_data(ticket), "target": clock.kind, "due_at": clock.due_at},
+    )
+
+
+def on_department_answered(sender, request, actor, **kwargs) -> None:
+    publish(
+        WebhookEvent.DEPARTMENT_ANSWERED,
+        f"department:{request.pk}:answered",
+        {
+            "ticket": ticket_data(request.ticket),
+            "department": str(request.department),
+            "answer": request.answer,
+        },
+    )
+
+
+RECEIVERS = {
+    events.handoff_requested: on_handoff(WebhookEvent.TICKET_ESCALATED),
+    events.handoff_accepted: on_handoff(WebhookEvent.TICKET_ACCEPTED),
+    events.handoff_returned: on_handoff(WebhookEvent.TICKET_RETURNED),
+    events.ticket_created: on_ticket(WebhookEvent.TICKET_CREATED),
+    events.ticket_resolved: on_ticket(WebhookEvent.TICKET_RESOLVED),
+    events.sla_breached: on_sla_breached,
+    events.department_answered: on_department_answered,
+}
+
+
+def connect() -> None:
+    register_webhook_target(target)
+    for event, receiver in RECEIVERS.items():
+        event.connect(receiver, dispatch_uid=f"api.webhooks.{receiver.__name__}")
