@@ -40,6 +40,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
+	DEBUG=true $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 bench: install
 	$(PY) tests/load/bench.py
