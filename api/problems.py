@@ -21,6 +21,12 @@ from core.errors import (
 )
 
 PROBLEM = "application/problem+json"
+# What the schema says every operation may answer besides success (for OpenAPI and
+# schemathesis): a problem details object.
+PROBLEM_RESPONSES = {
+    (code, PROBLEM): {"type": "object", "additionalProperties": True}
+    for code in (400, 401, 403, 404, 409, 422, 429)
+}
 BASE = "https://escalation.invalid/problems/"
 
 _DOMAIN = [

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from .directory import DirectoryView
 from .views import TicketViewSet
 
 app_name = "api"
@@ -12,5 +13,6 @@ v1.register("tickets", TicketViewSet, basename="ticket")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/directory/", DirectoryView.as_view(), name="directory"),
     path("v1/", include(v1.urls)),
 ]

@@ -19,10 +19,12 @@ from escalation.actions import ticket_action_service
 from escalation.forms import ACTION_FORMS
 from escalation.models import Ticket
 from escalation.policies import TICKET_ACTIONS, tickets_visible_to
-from escalation.selectors import with_sla_status
+from escalation.selectors import ticket_route, with_sla_status
 from escalation.services import customer_find_or_create, ticket_create
 
+from .directory import RouteSerializer, route_data
 from .idempotency import HEADER, once
+from .problems import PROBLEM_RESPONSES
 from .serializers import TicketCreateSerializer, TicketFilterSerializer, TicketSerializer
 
 IDEMPOTENCY = OpenApiParameter(
@@ -31,9 +33,6 @@ IDEMPOTENCY = OpenApiParameter(
     OpenApiParameter.HEADER,
     description="Send the same key again to get the first answer instead of a second write.",
 )
-PROBLEM = {
-    (code, "application/problem+json"): OpenApiTypes.OBJECT for code in (401, 403, 404, 409, 422)
-}
 
 
 class WritesNeedTheRole(BasePermission):
@@ -85,12 +84,14 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         operation_id="tickets_list",
         parameters=[TicketFilterSerializer],
-        responses={200: TicketSerializer(many=True), **PROBLEM},
+        responses={200: TicketSerializer(many=True), **PROBLEM_RESPONSES},
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(operation_id="tickets_retrieve", responses={200: TicketSerializer, **PROBLEM})
+    @extend_schema(
+        operation_id="tickets_retrieve", responses={200: TicketSerializer, **PROBLEM_RESPONSES}
+    )
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 
@@ -98,7 +99,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         operation_id="tickets_create",
         request=TicketCreateSerializer,
         parameters=[IDEMPOTENCY],
-        responses={200: TicketSerializer, 201: TicketSerializer, **PROBLEM},
+        responses={200: TicketSerializer, 201: TicketSerializer, **PROBLEM_RESPONSES},
     )
     def create(self, request):
         """Open a ticket (and its customer, found by external user ID or email, or added).
@@ -141,7 +142,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 "code", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(TICKET_ACTIONS)
             ),
         ],
-        responses={200: TicketSerializer, **PROBLEM},
+        responses={200: TicketSerializer, **PROBLEM_RESPONSES},
         description=(
             "Run one of the ticket's actions, with the fields of the desk's form for it: "
             "escalate (to_tier, reason, summary, impact, troubleshooting, questions, "
@@ -170,3 +171,11 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             )
         ticket_action_service(code)(ticket=ticket, actor=request.user, **form.service_kwargs())
         return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        operation_id="tickets_route", responses={200: RouteSerializer, **PROBLEM_RESPONSES}
+    )
+    @action(detail=True, methods=["get"])
+    def route(self, request, reference=None):
+        """Whom to reach for this ticket right now: the contact directory's answer."""
+        return Response(RouteSerializer(route_data(ticket_route(self.get_object()))).data)
