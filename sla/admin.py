@@ -47,6 +47,20 @@ def in_words(name: str, description: str, *, empty: str = "-") -> Callable[[Mode
     return column
 
 
+class WordsForViewers:
+    """Whoever may only view (auditors) reads durations and thresholds in words on the
+    record's page too ("4 h", "50 %, 75 %"), not Django's "4:00:00" and "[50, 75]".
+    `words` maps a field to the admin's display method that says it."""
+
+    words: dict[str, str] = {}
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fields
+        return [self.words.get(name, name) for name in fields]
+
+
 class OpeningSpanFormSet(BaseInlineFormSet):
     """Spans of one weekday may not overlap, and a calendar must open at some point."""
 
@@ -108,8 +122,19 @@ class BusinessCalendarAdmin(AuditedAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(ServiceAdminMixin, AuditedAdmin):
+class SlaPolicyAdmin(WordsForViewers, ServiceAdminMixin, AuditedAdmin):
     form = SlaPolicyForm
+    first_response_words = staticmethod(in_words("first_response", "first response"))
+    resolution_words = staticmethod(in_words("resolution", "resolution"))
+    update_every_words = staticmethod(
+        in_words("update_every", "customer update every", empty="none")
+    )
+    words = {
+        "first_response": "first_response_words",
+        "resolution": "resolution_words",
+        "update_every": "update_every_words",
+        "warning_thresholds": "warning_percentages",
+    }
     list_display = [
         "priority",
         in_words("first_response", "first response"),
@@ -134,8 +159,9 @@ class SlaPolicyAdmin(ServiceAdminMixin, AuditedAdmin):
 
 
 @admin.register(EscalationMatrixRow)
-class EscalationMatrixRowAdmin(AuditedAdmin):
+class EscalationMatrixRowAdmin(WordsForViewers, AuditedAdmin):
     form = EscalationMatrixRowForm
+    words = {"max_time": "time_allowed"}
     # Leads edit the cell in place in hours and minutes, its reading beside it.
     list_display = ["priority", "tier", "max_time", "time_allowed"]
     list_editable = ["max_time"]
@@ -160,8 +186,18 @@ class EscalationMatrixRowAdmin(AuditedAdmin):
 
 
 @admin.register(SlaSettings)
-class SlaSettingsAdmin(AuditedAdmin):
+class SlaSettingsAdmin(WordsForViewers, AuditedAdmin):
     form = SlaSettingsForm
+    acknowledgement_words = staticmethod(
+        in_words("acknowledgement_target", "acknowledgement target")
+    )
+    rca_words = staticmethod(in_words("rca_due_after", "RCA due after resolution"))
+    stale_words = staticmethod(in_words("stale_after", "escalate when open without update for"))
+    words = {
+        "acknowledgement_target": "acknowledgement_words",
+        "rca_due_after": "rca_words",
+        "stale_after": "stale_words",
+    }
     list_display = [
         "__str__",
         in_words("acknowledgement_target", "acknowledgement target"),

@@ -238,3 +238,20 @@ def test_the_lead_edits_the_sla_settings_in_hours_and_minutes(client_as, lead):
     listing = client.get(reverse("admin:sla_slasettings_changelist")).content.decode()
     assert "20 min" in listing
     assert "48 h" in listing
+
+
+def test_an_auditor_reads_targets_and_thresholds_in_words_on_the_record_pages(client_as, auditor):
+    from django.urls import reverse
+
+    from sla.models import EscalationMatrixRow, SlaPolicy, SlaSettings
+
+    client = client_as(auditor)
+    policy = SlaPolicy.objects.get(priority="critical")
+    page = client.get(reverse("admin:sla_slapolicy_change", args=[policy.pk])).content.decode()
+    assert " h" in page and ":00:00" not in page and " %" in page
+    row = EscalationMatrixRow.objects.exclude(max_time=None).first()
+    page = client.get(reverse("admin:sla_escalationmatrixrow_change", args=[row.pk]))
+    assert ":00:00" not in page.content.decode()
+    settings = SlaSettings.objects.get()
+    page = client.get(reverse("admin:sla_slasettings_change", args=[settings.pk]))
+    assert page.status_code == 200 and ":00:00" not in page.content.decode()
