@@ -7,6 +7,7 @@ from rest_framework import serializers
 from core.choices import Priority
 from core.validators import validate_single_line
 from escalation.models import Category, Sentiment, Ticket, TicketState
+from escalation.selectors import support_staff
 from escalation.templatetags.sla import sla_words
 
 
@@ -88,6 +89,19 @@ class TicketCreateSerializer(serializers.Serializer):
     external_reference = serializers.CharField(
         max_length=100, required=False, allow_blank=True, validators=[validate_single_line]
     )
+    owner = serializers.CharField(
+        max_length=254,
+        required=False,
+        help_text="The agent who owns it, by username or email (the helpdesk's assignee). "
+        "Default: this account; the helpdesk role must name one.",
+    )
+
+    def validate_owner(self, value: str):
+        staff = support_staff()
+        found = staff.filter(username=value).first() or staff.filter(email__iexact=value).first()
+        if found is None:
+            raise serializers.ValidationError(f"No active support agent is {value!r}.")
+        return found
 
 
 class TicketFilterSerializer(serializers.Serializer):

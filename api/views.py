@@ -128,6 +128,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 description=fields.get("description", ""),
                 priority=fields.get("priority") or None,
                 external_reference=reference,
+                owner=fields.get("owner"),
                 **({"sentiment": fields["sentiment"]} if fields.get("sentiment") else {}),
             )
         ticket = self.get_queryset().get(pk=ticket.pk)

@@ -17,6 +17,10 @@ SPECIALIST = "Technical specialist"
 LEAD = "Lead"
 AUDITOR = "Auditor"
 DIRECTORY_ADMIN = "Directory admin"
+# The upstream helpdesk's service account (an API token, never a person): it opens tickets
+# for its customers, posts their replies and its agents' hand-offs, on the tickets that
+# came from it (those with an external reference), whatever tier they are at now.
+HELPDESK = "Helpdesk integration"
 
 ROLE_TIERS = {AGENT: Tier.L1, SENIOR: Tier.L2, SPECIALIST: Tier.L3, LEAD: Tier.L4}
 
@@ -65,6 +69,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_NO_HISTORY_WRITES,
     ],
     AUDITOR: ["*.view_*"],
+    HELPDESK: [
+        "escalation.view_ticket",
+        "escalation.view_customer",
+        "escalation.add_ticket",
+        "escalation.change_ticket",
+        "escalation.add_customer",
+        "contacts.view_*",
+    ],
     # Department hours are SLA calendars: directory admins read them, nothing else of SLA.
     DIRECTORY_ADMIN: [
         "contacts.*",

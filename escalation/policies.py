@@ -11,7 +11,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from core.actors import SYSTEM_USERNAME, Actor
 from core.choices import PRIORITY_RANK, Priority, Tier
-from core.roles import user_tier
+from core.roles import HELPDESK, user_tier
 
 from .models import WORK, DepartmentRequest, Ticket, TicketState
 
@@ -65,6 +65,23 @@ TICKET_ACTIONS: dict[str, TicketAction] = {
 
 def is_lead(user) -> bool:
     return user.has_perm(LEAD_PERMISSION)
+
+
+def is_helpdesk(user) -> bool:
+    """The upstream helpdesk's service account (core.roles.HELPDESK). Support staff are
+    never one, so their pages ask nothing more of the database (the tier is cached)."""
+    if not user.is_authenticated or user_tier(user) is not None:
+        return False
+    cached = getattr(user, "_is_helpdesk", None)
+    if cached is None:
+        cached = user.groups.filter(name=HELPDESK).exists()
+        user._is_helpdesk = cached
+    return cached
+
+
+def from_helpdesk(ticket: Ticket) -> bool:
+    """A ticket that came from the upstream helpdesk (it carries the helpdesk's reference)."""
+    return bool(ticket.external_reference)
 
 
 def is_system(user) -> bool:
@@ -125,6 +142,8 @@ def refusal(ticket: Ticket, user, code: str) -> str | None:
             return "You may not record CSAT."
     if code == "cancel" or is_lead(user) or ticket.owner_id == user.pk:
         return None
+    if code == "log_contact" and from_helpdesk(ticket) and is_helpdesk(user):
+        return None  # the customer's replies and its agents' notes, at any tier
     return f"Only the owner of {ticket.reference} (or a lead) can do this."
 
 
@@ -170,6 +189,8 @@ def tickets_visible_to(user: Actor) -> QuerySet[Ticket]:
     tickets = Ticket.objects.all()
     if is_lead(user):
         return tickets
+    if is_helpdesk(user):
+        return tickets.filter(Q(owner=user) | ~Q(external_reference=""))
     tier = user_tier(user)
     if tier is None:
         return tickets.none()
@@ -180,12 +201,13 @@ CREATE_TICKETS = "escalation.add_ticket"
 
 
 def create_refusal(user: Actor, owner: Actor | None) -> str | None:
-    """Who may open a ticket, and for whom: support staff for themselves, leads for anyone."""
+    """Who may open a ticket, and for whom: support staff for themselves, leads for anyone,
+    the upstream helpdesk for the agent its own desk assigned (it owns none itself)."""
     if is_system(user):
         return None
     if not user.has_perm(CREATE_TICKETS):
         return "Your role may not open tickets."
-    if owner is not None and owner.pk != user.pk and not is_lead(user):
+    if owner is not None and owner.pk != user.pk and not (is_lead(user) or is_helpdesk(user)):
         return "Only leads open tickets for someone else."
     return None
 

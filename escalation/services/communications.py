@@ -7,7 +7,7 @@ direction or channel is a record of something said elsewhere, and nothing is sen
 from django.db import transaction
 from django.utils import timezone
 
-from core.actors import Actor
+from core.actors import Actor, system_user
 from core.choices import Tier
 from core.errors import InvalidInput
 from core.history import save_audited
@@ -164,8 +164,9 @@ def communication_log(
         )
     elif direction == Direction.INBOUND:
         if locked.state == TicketState.WAITING_ON_CUSTOMER:
-            # 003: a customer reply resumes the paused clock automatically.
-            locked = run_action(locked, actor, "resume", "customer replied")
+            # 003: a customer reply resumes the paused clock automatically: the rule acts
+            # (as the system), whoever recorded the reply (the owner, the helpdesk).
+            locked = run_action(locked, system_user(), "resume", "customer replied")
         after_customer_message(locked, message)
     return message
 

@@ -34,7 +34,7 @@ def call(base: str, token: str, method: str, path: str, body: dict | None = None
         return error.code, json.loads(error.read())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_helpdesk_to_senior_and_back_with_signed_events(live_server, lead):
     receiver = Receiver()
     stop = serve(receiver)
@@ -52,9 +52,10 @@ def test_helpdesk_to_senior_and_back_with_signed_events(live_server, lead):
             actor=lead,
         )
         receiver.secret = subscriber.secret
-        # The helpdesk posts the customer's replies on tickets at any tier, so it needs a
-        # role that sees them all (a narrower "helpdesk" role is still open in issue 15).
-        _, helpdesk = token_issue(name="Zendesk", role="Lead", actor=lead)
+        # The helpdesk's role: it sees the tickets that came from it at any tier, and posts
+        # the customer's replies on them, but nothing else of the desk.
+        _, helpdesk = token_issue(name="Zendesk", role="Helpdesk integration", actor=lead)
+        l1_token, l1 = token_issue(name="L1 console", role="Agent", actor=lead)
         _, senior = token_issue(name="Senior console", role="Senior agent", actor=lead)
 
         status, created = call(
@@ -66,16 +67,17 @@ def test_helpdesk_to_senior_and_back_with_signed_events(live_server, lead):
                 "subject": "Sync stops after 10 minutes",
                 "category": "core-functionality-bug",
                 "external_reference": "ZD-1001",
+                "owner": l1_token.account.username,  # the helpdesk's assignee
                 "customer": {"email": "ops@bolt.example", "name": "Bolt Ops"},
             },
         )
         assert status == 201, created
         ref = created["reference"]
         path = f"/api/v1/tickets/{ref}/actions/"
-        assert call(live_server.url, helpdesk, "POST", path + "open/", {})[0] == 200
+        assert call(live_server.url, l1, "POST", path + "open/", {})[0] == 200
         ticket = Ticket.objects.get()
         status, escalated = call(
-            live_server.url, helpdesk, "POST", path + "escalate/", escalate_form(ticket)
+            live_server.url, l1, "POST", path + "escalate/", escalate_form(ticket)
         )
         assert (status, escalated["state"]) == (200, "escalated"), escalated
         status, accepted = call(live_server.url, senior, "POST", path + "accept_escalation/", {})

@@ -128,3 +128,31 @@ def test_an_unknown_action_or_a_non_object_body_is_a_problem_not_a_500(api_as, m
     assert act(api, ticket.reference, "explode", {}).status_code == 404
     listed = api.post(f"{TICKETS}{ticket.reference}/actions/resolve/", [1, 2], format="json")
     assert listed.status_code == 422
+
+
+def test_the_helpdesk_role_sees_and_answers_only_the_tickets_that_came_from_it(
+    api_as, make_ticket, agent, senior, lead
+):
+    helpdesk = api_as("Helpdesk integration", "Zendesk")
+    anonymous = helpdesk.post(TICKETS, NEW, format="json")  # it owns no tickets itself
+    assert (
+        anonymous.status_code == 422 and "not an active support agent" in anonymous.json()["detail"]
+    )
+    unknown = helpdesk.post(TICKETS, {**NEW, "owner": "nobody@example.com"}, format="json")
+    assert unknown.status_code == 422 and "owner" in unknown.json()["errors"]
+    created = helpdesk.post(TICKETS, {**NEW, "owner": agent.email}, format="json")
+    assert created.status_code == 201 and created.json()["owner"] == agent.username
+    ref = created.json()["reference"]
+    ticket = Ticket.objects.get(external_reference="ZD-4711")
+    ticket = services.ticket_reassign(ticket=ticket, actor=lead, owner=senior, reason="L2 case")
+    internal = make_ticket(owner=agent, state="open", subject="Phoned in")
+
+    seen = {t["reference"] for t in helpdesk.get(TICKETS).json()["results"]}
+    assert seen == {ref}
+    assert helpdesk.get(f"{TICKETS}{internal.reference}/").status_code == 404
+    reply = {"direction": "inbound", "channel": "email", "body": "Any news?"}
+    assert act(helpdesk, ref, "log_contact", reply).status_code == 200
+    services.ticket_open(ticket=Ticket.objects.get(pk=ticket.pk), actor=senior)
+    refused = act(helpdesk, ref, "wait_on_customer", {"reason": "Need logs"})
+    assert refused.status_code == 403, refused.json()  # the owner's call, not the helpdesk's
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.OPEN
