@@ -22,6 +22,7 @@ from escalation.policies import TICKET_ACTIONS, tickets_visible_to
 from escalation.selectors import ticket_route, with_sla_status
 from escalation.services import customer_find_or_create, ticket_create
 
+from .casework import CaseworkActions, bind, form_errors
 from .directory import RouteSerializer, route_data
 from .idempotency import HEADER, once
 from .problems import PROBLEM_RESPONSES
@@ -52,7 +53,12 @@ class NewestFirst(CursorPagination):
     max_page_size = 200
 
 
-class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TicketViewSet(
+    CaseworkActions,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Tickets this account may see (as on the desk: its tier's and its own; leads all)."""
 
     serializer_class = TicketSerializer
@@ -164,11 +170,11 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if not isinstance(request.data, dict):
             raise InvalidInput("Send a JSON object with the action's fields.")
         data = {k: v for k, v in request.data.items() if isinstance(k, str)}
-        form = ACTION_FORMS[code](data, ticket=ticket)
+        form = bind(ACTION_FORMS[code], data, ticket=ticket)
         if not form.is_valid():
-            errors = {f: [str(m) for m in ms] for f, ms in form.errors.items()}
             raise InvalidInput(
-                "Some fields are missing or wrong; nothing was changed.", field_errors=errors
+                "Some fields are missing or wrong; nothing was changed.",
+                field_errors=form_errors(form),
             )
         ticket_action_service(code)(ticket=ticket, actor=request.user, **form.service_kwargs())
         return Response(self.get_serializer(self.get_object()).data)

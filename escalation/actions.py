@@ -9,12 +9,27 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django import forms
+
 from core.errors import ApplicationError
 from core.forms import show_refusal_on_form
 
-from .forms import ACTION_FORMS, ActionForm
+from .forms import (
+    ACTION_FORMS,
+    ActionForm,
+    RequestAcknowledgeForm,
+    RequestAnswerForm,
+    RequestCancelForm,
+)
 from .models import CommunicationTemplate, Direction, Ticket
-from .services import TICKET_ACTION_SERVICES, template_render
+from .services import (
+    TICKET_ACTION_SERVICES,
+    department_request_acknowledge,
+    department_request_answer,
+    department_request_cancel,
+    department_request_close,
+    template_render,
+)
 
 
 @dataclass
@@ -64,3 +79,30 @@ def run_ticket_action(request, ticket: Ticket, action: str) -> ActionResult:
         else:
             result.done = True
     return result
+
+
+# A department's steps on a request (000 §4.2), recorded by the ticket's owner, whoever
+# asked, or a lead: the same form and service from the desk and the API.
+@dataclass(frozen=True)
+class RequestStep:
+    """One step: its words, the one service it calls and the form that feeds it."""
+
+    label: str
+    done: str
+    service: Callable[..., Any]
+    form_class: type[forms.Form] = forms.Form
+
+
+REQUEST_STEPS = {
+    "acknowledge": RequestStep(
+        "Record acknowledgement",
+        "acknowledged",
+        department_request_acknowledge,
+        RequestAcknowledgeForm,
+    ),
+    "answer": RequestStep(
+        "Record the answer", "answered", department_request_answer, RequestAnswerForm
+    ),
+    "close": RequestStep("Close", "closed", department_request_close),
+    "cancel": RequestStep("Withdraw", "withdrawn", department_request_cancel, RequestCancelForm),
+}

@@ -1,11 +1,6 @@
 """A department's steps on a request, recorded from the desk by the ticket's owner (or
 whoever asked, or a lead): acknowledged, answered, closed or withdrawn (000 §4.2)."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,39 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from core.errors import ApplicationError
 from core.forms import show_refusal_on_form
 
-from ..forms import RequestAcknowledgeForm, RequestAnswerForm, RequestCancelForm
+from ..actions import REQUEST_STEPS
 from ..policies import department_request_refusal
 from ..selectors import ticket_for_user
-from ..services import (
-    department_request_acknowledge,
-    department_request_answer,
-    department_request_cancel,
-    department_request_close,
-)
 from .base import actor_of, desk_role_required
-
-
-@dataclass(frozen=True)
-class RequestStep:
-    label: str
-    done: str
-    service: Callable[..., Any]
-    form_class: type[forms.Form] = forms.Form
-
-
-REQUEST_STEPS = {
-    "acknowledge": RequestStep(
-        "Record acknowledgement",
-        "acknowledged",
-        department_request_acknowledge,
-        RequestAcknowledgeForm,
-    ),
-    "answer": RequestStep(
-        "Record the answer", "answered", department_request_answer, RequestAnswerForm
-    ),
-    "close": RequestStep("Close", "closed", department_request_close),
-    "cancel": RequestStep("Withdraw", "withdrawn", department_request_cancel, RequestCancelForm),
-}
 
 
 @desk_role_required

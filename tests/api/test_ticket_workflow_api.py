@@ -92,7 +92,7 @@ def test_escalate_by_api_senior_accepts_by_api_history_names_the_integrations(ap
         },
     )
     assert incomplete.status_code == 422
-    assert {"summary", "troubleshooting"} <= set(incomplete.json()["errors"])
+    assert {"troubleshooting", "questions"} <= set(incomplete.json()["errors"])
     assert Ticket.objects.get().state == TicketState.OPEN
 
     escalated = act(l1, ref, "escalate", escalate_form(ticket))
