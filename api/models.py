@@ -67,8 +67,12 @@ class WebhookEvent(models.TextChoices):
     TICKET_ACCEPTED = "ticket.accepted", "Hand-off accepted"
     TICKET_RETURNED = "ticket.returned", "Hand-off returned as incomplete"
     TICKET_RESOLVED = "ticket.resolved", "Ticket resolved"
+    SLA_WARNING = "sla.warning", "SLA target nearly used up"
     SLA_BREACHED = "sla.breached", "SLA target missed"
+    DEPARTMENT_REQUESTED = "department_request.opened", "Department asked for help"
     DEPARTMENT_ANSWERED = "department_request.answered", "Department answered"
+    INCIDENT_DECLARED = "incident.declared", "Major incident declared"
+    INCIDENT_RESOLVED = "incident.resolved", "Major incident resolved"
 
 
 class WebhookSubscriber(models.Model):

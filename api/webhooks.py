@@ -103,16 +103,52 @@ def on_sla_breached(sender, ticket, clock, key, **kwargs) -> None:
     )
 
 
-def on_department_answered(sender, request, actor, **kwargs) -> None:
+def on_sla_warning(sender, ticket, clock, percent, key, **kwargs) -> None:
     publish(
-        WebhookEvent.DEPARTMENT_ANSWERED,
-        f"department:{request.pk}:answered",
+        WebhookEvent.SLA_WARNING,
+        f"sla:{key}",
         {
-            "ticket": ticket_data(request.ticket),
-            "department": str(request.department),
-            "answer": request.answer,
+            "ticket": ticket_data(ticket),
+            "target": clock.kind,
+            "percent_used": percent,
+            "due_at": clock.due_at,
         },
     )
+
+
+def request_data(request) -> dict:
+    return {
+        "ticket": ticket_data(request.ticket),
+        "request": request.pk,
+        "department": request.department.code,
+        "state": request.state,
+        "answer": request.answer,
+    }
+
+
+def on_department_requested(sender, request, actor, **kwargs) -> None:
+    key = f"department:{request.pk}:opened"
+    publish(WebhookEvent.DEPARTMENT_REQUESTED, key, request_data(request))
+
+
+def on_department_answered(sender, request, actor, **kwargs) -> None:
+    key = f"department:{request.pk}:answered"
+    publish(WebhookEvent.DEPARTMENT_ANSWERED, key, request_data(request))
+
+
+def on_incident(kind: str):
+    def receive(sender, incident, actor, **kwargs) -> None:
+        data = {
+            "incident": incident.pk,
+            "title": incident.title,
+            "affected_service": incident.affected_service,
+            "state": incident.state,
+            "by": str(actor),
+        }
+        publish(kind, f"{kind}:{incident.pk}", data)
+
+    receive.__name__ = f"on_{kind.replace('.', '_')}"
+    return receive
 
 
 RECEIVERS = {
@@ -121,8 +157,12 @@ RECEIVERS = {
     events.handoff_returned: on_handoff(WebhookEvent.TICKET_RETURNED),
     events.ticket_created: on_ticket(WebhookEvent.TICKET_CREATED),
     events.ticket_resolved: on_ticket(WebhookEvent.TICKET_RESOLVED),
+    events.sla_warning: on_sla_warning,
     events.sla_breached: on_sla_breached,
+    events.department_requested: on_department_requested,
     events.department_answered: on_department_answered,
+    events.incident_declared: on_incident(WebhookEvent.INCIDENT_DECLARED),
+    events.incident_resolved: on_incident(WebhookEvent.INCIDENT_RESOLVED),
 }
 
 

@@ -35,8 +35,16 @@ handoff_requested = Event()
 handoff_accepted = Event()
 # The receiving tier refused it as incomplete: escalation, actor.
 handoff_returned = Event()
+# A ticket asked a department for help: request (DepartmentRequest), actor.
+department_requested = Event()
 # A department answered a request: request (DepartmentRequest), actor.
 department_answered = Event()
+# A customer-facing target is nearly used up: ticket, clock, percent (of the target
+# used), key (the timer's, so a timer that fires twice is one event).
+sla_warning = Event()
+# A major incident was declared or resolved: incident (MajorIncident), actor.
+incident_declared = Event()
+incident_resolved = Event()
 # A customer-facing target was missed: ticket (Ticket), clock (sla Clock), key (the timer's
 # unique key, so a timer that fires twice is one event).
 sla_breached = Event()

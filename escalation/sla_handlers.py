@@ -68,6 +68,7 @@ def on_warnings(timers: list[Timer], now: datetime) -> None:
         if ticket is None or not ticket.is_active:
             continue
         clock, pct = _clock(timer), timer.payload.get("percent")
+        events.sla_warning.send(Ticket, ticket=ticket, clock=clock, percent=pct, key=timer.key)
         label = LABELS[clock.kind]
         recipients = [ticket.owner.email]
         if ticket.priority == Priority.CRITICAL:

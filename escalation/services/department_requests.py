@@ -164,6 +164,7 @@ def department_request_open(
         )
     if locked.state == TicketState.OPEN:
         run_action(locked, actor, "wait_on_department", f"asked {department}")
+    events.department_requested.send(DepartmentRequest, request=request, actor=actor)
     return request
 
 

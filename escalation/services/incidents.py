@@ -11,6 +11,7 @@ from core.history import save_audited
 from outbox.models import OutboxMessage
 from outbox.services import Outgoing, outbox_enqueue_many
 
+from .. import events
 from ..models import (
     ACTIVE_STATES,
     IncidentState,
@@ -77,6 +78,7 @@ def incident_declare(
         for r in recipients
         if r
     )
+    events.incident_declared.send(MajorIncident, incident=incident, actor=actor)
     return incident
 
 
@@ -174,4 +176,5 @@ def incident_advance(
             )
             for cid, t in customers.items()
         )
+        events.incident_resolved.send(MajorIncident, incident=incident, actor=actor)
     return incident

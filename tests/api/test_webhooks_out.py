@@ -105,3 +105,67 @@ def test_only_leads_manage_subscribers_and_bad_input_is_refused(lead, agent, rec
                 subscriber=WebhookSubscriber(name="X", url=url, events=events), actor=lead
             )
     assert not WebhookSubscriber.objects.exists()
+
+
+def test_department_requests_and_major_incidents_reach_their_subscribers(
+    lead, make_ticket, receiver, django_capture_on_commit_callbacks
+):
+    subscribe(
+        lead,
+        receiver,
+        [
+            WebhookEvent.DEPARTMENT_REQUESTED,
+            WebhookEvent.DEPARTMENT_ANSWERED,
+            WebhookEvent.INCIDENT_DECLARED,
+            WebhookEvent.INCIDENT_RESOLVED,
+        ],
+    )
+    ticket = make_ticket(owner=lead, state="open")
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = services.department_request_open(
+            ticket=ticket, actor=lead, needed="Check", customer_impact="Blocked", findings="E-42"
+        )
+        services.department_request_answer(request=asked, actor=lead, answer="Restarted")
+        incident = services.incident_declare(
+            actor=lead, title="Sync outage", affected_service="Sync", holding_message="On it."
+        )
+        for step in ("identify", "monitor"):
+            services.incident_advance(incident=incident, actor=lead, step=step)
+        services.incident_advance(
+            incident=incident, actor=lead, step="resolve", message="Fixed, sorry."
+        )
+    outbox_drain()
+    verified = [r.verified for r in receiver.received]
+    assert all(verified)
+    assert [v["type"] for v in verified] == [
+        "department_request.opened",
+        "department_request.answered",
+        "incident.declared",
+        "incident.resolved",
+    ]
+    assert verified[1]["data"]["answer"] == "Restarted"
+    assert verified[3]["data"]["state"] == "resolved"
+
+
+def test_an_sla_warning_reaches_its_subscriber(
+    lead, make_ticket, receiver, django_capture_on_commit_callbacks
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from sla import services as sla
+
+    subscribe(lead, receiver, [WebhookEvent.SLA_WARNING])
+    start = datetime(2026, 11, 2, 9, tzinfo=ZoneInfo("America/New_York"))
+    with time_machine.travel(start, tick=False):
+        ticket = make_ticket(code="fraud")  # critical: first response in 30 min, 24/7
+    with time_machine.travel(start.replace(minute=23), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            sla.sweep()
+        outbox_drain()
+    warnings = [r.verified for r in receiver.received if r.verified]
+    assert warnings and {w["type"] for w in warnings} == {"sla.warning"}
+    assert {w["data"]["ticket"]["reference"] for w in warnings} == {ticket.reference}
+    assert all(w["data"]["percent_used"] for w in warnings)
