@@ -44,19 +44,20 @@ def once(request: Request, write: Callable[[], Response]) -> Response:
         replay = Response(seen.body, status=seen.status)
         replay["Idempotent-Replayed"] = "true"
         return replay
-    try:
-        with transaction.atomic():
-            response = write()
-            if response.status_code < status.HTTP_400_BAD_REQUEST:
-                IdempotentRequest.objects.create(
-                    account=request.user,
-                    key=key,
-                    fingerprint=fingerprint,
-                    status=response.status_code,
-                    body=response.data,
-                )
-    except IntegrityError as exc:
-        raise ConcurrentChange(
-            f"Another request with this {HEADER} is running; retry in a moment."
-        ) from exc
+    with transaction.atomic():
+        response = write()
+        if response.status_code < status.HTTP_400_BAD_REQUEST:
+            try:
+                with transaction.atomic():
+                    IdempotentRequest.objects.create(
+                        account=request.user,
+                        key=key,
+                        fingerprint=fingerprint,
+                        status=response.status_code,
+                        body=response.data,
+                    )
+            except IntegrityError as exc:  # the same key committed meanwhile: undo ours
+                raise ConcurrentChange(
+                    f"Another request with this {HEADER} ran at the same time; retry it."
+                ) from exc
     return response

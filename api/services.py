@@ -14,6 +14,7 @@ from core.errors import InvalidInput, PermissionRefused
 from core.history import save_audited
 from core.roles import ROLE_PERMISSIONS
 
+from .addresses import address_refusal
 from .models import IntegrationToken, WebhookEvent, WebhookSubscriber
 
 TOKEN_PREFIX = "esc_"  # noqa: S105 - the public prefix of every token, not a secret
@@ -91,8 +92,9 @@ def webhook_subscriber_save(*, subscriber: WebhookSubscriber, actor) -> WebhookS
         raise InvalidInput(
             "Choose at least one known event.", field_errors={"events": ["Choose known events."]}
         )
-    if not subscriber.url.startswith(("https://", "http://")):
-        raise InvalidInput("Give an http(s) address.", field_errors={"url": ["Not http(s)."]})
+    refused = address_refusal(subscriber.url)
+    if refused:
+        raise InvalidInput(refused, field_errors={"url": [refused]})
     if not subscriber.secret:
         subscriber.secret = new_secret()
     save_audited(subscriber, actor=actor, reason="saved" if subscriber.pk else "added")

@@ -18,7 +18,7 @@ from core.errors import InvalidInput
 from escalation.actions import ticket_action_service
 from escalation.forms import ACTION_FORMS
 from escalation.models import Ticket
-from escalation.policies import TICKET_ACTIONS, tickets_visible_to
+from escalation.policies import TICKET_ACTIONS, opened_by, tickets_visible_to
 from escalation.selectors import ticket_route, with_sla_status
 from escalation.services import customer_find_or_create, ticket_create
 
@@ -59,7 +59,8 @@ class TicketViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Tickets this account may see (as on the desk: its tier's and its own; leads all)."""
+    """Tickets this account may see, as on the desk: its tier's and its own; leads all; the
+    helpdesk the tickets it opened; roles without a tier (auditors) none."""
 
     serializer_class = TicketSerializer
     permission_classes = [IsAuthenticated, WritesNeedTheRole]
@@ -72,6 +73,12 @@ class TicketViewSet(
             "customer", "category", "owner"
         )
         return with_sla_status(tickets)
+
+    @staticmethod
+    def fresh():
+        """The ticket as written, read back after a write this account made (it may not
+        see it any more: a returned hand-off goes back to the tier below)."""
+        return with_sla_status(Ticket.objects.select_related("customer", "category", "owner"))
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "now": timezone.now()}
@@ -118,8 +125,10 @@ class TicketViewSet(
         fields = data.validated_data
         with transaction.atomic():
             reference = fields.get("external_reference", "")
+            # Sent again: the ticket this account opened with that reference, even if it
+            # has since moved to a tier this account does not see.
             existing = (
-                self.get_queryset().filter(external_reference=reference).first()
+                self.fresh().filter(opened_by(request.user), external_reference=reference).first()
                 if reference
                 else None
             )
@@ -137,7 +146,7 @@ class TicketViewSet(
                 owner=fields.get("owner"),
                 **({"sentiment": fields["sentiment"]} if fields.get("sentiment") else {}),
             )
-        ticket = self.get_queryset().get(pk=ticket.pk)
+        ticket = self.fresh().get(pk=ticket.pk)
         return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -177,7 +186,8 @@ class TicketViewSet(
                 field_errors=form_errors(form),
             )
         ticket_action_service(code)(ticket=ticket, actor=request.user, **form.service_kwargs())
-        return Response(self.get_serializer(self.get_object()).data)
+        # As it is now, even if the action moved it out of this account's sight (a return).
+        return Response(self.get_serializer(self.fresh().get(pk=ticket.pk)).data)
 
     @extend_schema(
         operation_id="tickets_route", responses={200: RouteSerializer, **PROBLEM_RESPONSES}

@@ -15,10 +15,11 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from escalation import events
-from outbox.delivery import register_webhook_target
+from outbox.delivery import DeliveryError, register_webhook_target
 from outbox.models import OutboxMessage
 from outbox.services import outbox_enqueue
 
+from .addresses import address_refusal
 from .models import WebhookEvent, WebhookSubscriber
 
 
@@ -30,8 +31,13 @@ def target(message: OutboxMessage) -> tuple[str, dict[str, str]]:
     """The subscriber's URL and this attempt's Standard Webhooks headers."""
     pk = message.recipient.removeprefix("webhook:")
     subscriber = WebhookSubscriber.objects.filter(pk=int(pk) if pk.isdigit() else 0).first()
-    if subscriber is None or not subscriber.is_active:
-        raise LookupError(f"subscriber {message.recipient} is gone or switched off")
+    if subscriber is None:
+        raise LookupError(f"subscriber {message.recipient} was removed")
+    if not subscriber.is_active:  # kept for when it is switched on again
+        raise DeliveryError(f"webhook: subscriber {subscriber} is switched off")
+    refused = address_refusal(subscriber.url)  # checked again: DNS may have changed
+    if refused:
+        raise LookupError(refused)
     now = datetime.now(UTC)
     msg_id = message_id(message)
     signature = Webhook(subscriber.secret).sign(msg_id, now, message.body)
@@ -145,7 +151,9 @@ def on_incident(kind: str):
             "state": incident.state,
             "by": str(actor),
         }
-        publish(kind, f"{kind}:{incident.pk}", data)
+        when = incident.resolved_at if kind == WebhookEvent.INCIDENT_RESOLVED else None
+        stamp = (when or incident.declared_at).timestamp()
+        publish(kind, f"{kind}:{incident.pk}:{stamp}", data)
 
     receive.__name__ = f"on_{kind.replace('.', '_')}"
     return receive

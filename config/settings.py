@@ -256,3 +256,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Flash messages live in the session, never in a cookie: the one that shows a new
+# integration token must not travel through the browser's cookie jar.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Webhook subscribers may not point at this machine or the private network (SSRF); tests
+# and a single-machine setup may allow it.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)

@@ -79,9 +79,11 @@ def is_helpdesk(user) -> bool:
     return cached
 
 
-def from_helpdesk(ticket: Ticket) -> bool:
-    """A ticket that came from the upstream helpdesk (it carries the helpdesk's reference)."""
-    return bool(ticket.external_reference)
+def opened_by(user) -> Q:
+    """Tickets this account opened (their creation row in the history names it): how an
+    integration finds its own tickets again, whoever owns them and at whatever tier."""
+    created = Ticket.history.filter(history_type="+", history_user=user).values("id")
+    return Q(pk__in=created)
 
 
 def is_system(user) -> bool:
@@ -142,8 +144,9 @@ def refusal(ticket: Ticket, user, code: str) -> str | None:
             return "You may not record CSAT."
     if code == "cancel" or is_lead(user) or ticket.owner_id == user.pk:
         return None
-    if code == "log_contact" and from_helpdesk(ticket) and is_helpdesk(user):
-        return None  # the customer's replies and its agents' notes, at any tier
+    if code == "log_contact" and is_helpdesk(user):
+        if Ticket.objects.filter(opened_by(user), pk=ticket.pk).exists():
+            return None  # the customer's replies and its agents' notes, at any tier
     return f"Only the owner of {ticket.reference} (or a lead) can do this."
 
 
@@ -190,7 +193,7 @@ def tickets_visible_to(user: Actor) -> QuerySet[Ticket]:
     if is_lead(user):
         return tickets
     if is_helpdesk(user):
-        return tickets.filter(Q(owner=user) | ~Q(external_reference=""))
+        return tickets.filter(opened_by(user))
     tier = user_tier(user)
     if tier is None:
         return tickets.none()

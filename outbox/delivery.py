@@ -111,6 +111,17 @@ def register_webhook_target(target: WebhookTarget) -> None:
     _webhook_target[:] = [target]
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A receiver's redirect is an answer, not an instruction: it could point the POST at
+    a host the address checks refused (this machine, the private network)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+
+
 class Transports:
     """Sends messages, keeping one SMTP connection open for a whole batch."""
 
@@ -172,7 +183,7 @@ class Transports:
             url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST"
         )
         try:
-            with urllib.request.urlopen(request, timeout=settings.CHAT_TIMEOUT) as response:  # noqa: S310
+            with _NO_REDIRECTS.open(request, timeout=settings.CHAT_TIMEOUT) as response:
                 if response.status >= 300:
                     raise DeliveryError(f"{what}: answered {response.status}")
         except (urllib.error.URLError, OSError) as exc:

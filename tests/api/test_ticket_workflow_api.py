@@ -156,3 +156,29 @@ def test_the_helpdesk_role_sees_and_answers_only_the_tickets_that_came_from_it(
     refused = act(helpdesk, ref, "wait_on_customer", {"reason": "Need logs"})
     assert refused.status_code == 403, refused.json()  # the owner's call, not the helpdesk's
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.OPEN
+
+
+def test_the_helpdesk_reads_back_what_it_opened_and_nothing_another_system_opened(api_as, agent):
+    helpdesk = api_as("Helpdesk integration", "Zendesk")
+    other = api_as("Helpdesk integration", "Freshdesk")
+    no_reference = helpdesk.post(
+        TICKETS, {**NEW, "external_reference": "", "owner": agent.username}, format="json"
+    )
+    assert no_reference.status_code == 201, no_reference.json()
+    theirs = other.post(
+        TICKETS, {**NEW, "external_reference": "FD-9", "owner": agent.username}, format="json"
+    )
+    assert theirs.status_code == 201
+    seen = {t["reference"] for t in helpdesk.get(TICKETS).json()["results"]}
+    assert seen == {no_reference.json()["reference"]}
+    reply = {"direction": "inbound", "channel": "email", "body": "Hello?"}
+    assert act(helpdesk, theirs.json()["reference"], "log_contact", reply).status_code == 404
+
+
+def test_a_senior_returning_a_hand_off_gets_the_ticket_back_as_it_is_now(api_as, make_ticket):
+    ticket = make_ticket(state="escalated")
+    senior = api_as("Senior agent", "Senior console")
+    returned = act(senior, ticket.reference, "return_escalation", {"reason": "No logs attached"})
+    assert returned.status_code == 200, returned.json()
+    assert (returned.json()["state"], returned.json()["tier"]) == ("open", 1)
+    assert Ticket.objects.get(pk=ticket.pk).tier == 1

@@ -169,3 +169,32 @@ def test_an_sla_warning_reaches_its_subscriber(
     assert warnings and {w["type"] for w in warnings} == {"sla.warning"}
     assert {w["data"]["ticket"]["reference"] for w in warnings} == {ticket.reference}
     assert all(w["data"]["percent_used"] for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9/hooks", "http://169.254.169.254/latest", "http://10.0.0.7/x"]
+)
+def test_a_subscriber_may_not_point_at_this_machine_or_the_private_network(lead, settings, url):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    with pytest.raises(InvalidInput, match="private or local"):
+        webhook_subscriber_save(
+            subscriber=WebhookSubscriber(name="Inside", url=url, events=["ticket.created"]),
+            actor=lead,
+        )
+    assert not WebhookSubscriber.objects.exists()
+
+
+def test_a_switched_off_subscriber_keeps_its_messages_for_later(
+    lead, agent, make_ticket, receiver, django_capture_on_commit_callbacks
+):
+    subscriber = subscribe(lead, receiver, [WebhookEvent.TICKET_CREATED])
+    receiver.answers = [500]  # the first attempt fails; then the lead switches it off
+    with django_capture_on_commit_callbacks(execute=True):
+        make_ticket(owner=agent)
+    outbox_drain()
+    WebhookSubscriber.objects.filter(pk=subscriber.pk).update(is_active=False)
+    message = OutboxMessage.objects.get(channel=OutboxMessage.Channel.WEBHOOK)
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=message.created_at)
+    outbox_drain()
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.PENDING and "switched off" in message.last_error

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from outbox import services, tasks
 from outbox.models import OutboxMessage
+from tests.servers.webhook import Receiver, serve
 
 
 def enqueue(**kwargs):
@@ -93,34 +94,24 @@ def test_retry_sweep_delivers_messages_whose_first_attempt_was_lost(db):
     assert message.state == "sent" and len(mail.outbox) == 1
 
 
-def test_chat_messages_go_to_the_webhook(db, monkeypatch):
-    posted = []
-
-    class Response:
-        status = 200
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-    def fake_urlopen(request, timeout):
-        posted.append((request.full_url, json.loads(request.data)))
-        return Response()
-
-    monkeypatch.setattr("urllib.request.urlopen", fake_urlopen)
-    message = enqueue(channel="chat", recipient="#tech-support-escalations")
-    services.outbox_deliver(message_id=message.pk)
-    assert posted == [
-        (
-            "https://chat.example.com/hooks/test",
-            {
-                "channel": "#tech-support-escalations",
-                "text": "*ESC-000001 escalated*\nPlease look.",
-            },
-        )
-    ]
+def test_chat_messages_go_to_the_webhook(db, settings):
+    """A real local HTTP server plays the chat webhook (never a mocked urlopen)."""
+    receiver = Receiver()
+    stop = serve(receiver)
+    try:
+        settings.CHAT_WEBHOOK_URL = receiver.url
+        message = enqueue(channel="chat", recipient="#tech-support-escalations")
+        services.outbox_deliver(message_id=message.pk)
+    finally:
+        stop()
+    [posted] = receiver.received
+    assert json.loads(posted.body) == {
+        "channel": "#tech-support-escalations",
+        "text": "*ESC-000001 escalated*\nPlease look.",
+    }
+    assert posted.headers["idempotency-key"].startswith("<outbox-")
+    message.refresh_from_db()
+    assert message.state == OutboxMessage.State.SENT
 
 
 def test_chat_without_a_webhook_fails_with_a_clear_error(db, settings):
