@@ -1,12 +1,14 @@
-"""`Idempotency-Key` on writes: a retried request gets the first answer, not a second
-ticket or a second hand-off. The key, a fingerprint of the request and the answer are
+"""`Idempotency-Key` on writes: a retried request (within a day) gets the first answer,
+not a second ticket or a second hand-off. The key, a fingerprint of the request and the answer are
 stored in the same transaction as the write, so either both exist or neither does."""
 
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +18,9 @@ from core.errors import ConcurrentChange, InvalidInput
 from .models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
+# How long a key answers retries. Older keys are forgotten (`api.tasks`), and a key that
+# comes back after that is a new request.
+KEEP = timedelta(hours=24)
 
 
 def _fingerprint(request: Request) -> str:
@@ -34,6 +39,9 @@ def once(request: Request, write: Callable[[], Response]) -> Response:
             field_errors={HEADER: ["Use a UUID or another printable key up to 200 characters."]},
         )
     fingerprint = _fingerprint(request)
+    IdempotentRequest.objects.filter(
+        account=request.user, key=key, created_at__lt=timezone.now() - KEEP
+    ).delete()
     seen = IdempotentRequest.objects.filter(account=request.user, key=key).first()
     if seen is not None:
         if seen.fingerprint != fingerprint:

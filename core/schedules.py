@@ -17,6 +17,8 @@ PERIODIC_TASKS = [
     Periodic(
         "sla: import next year's holidays", "sla.tasks.import_next_year_holidays", 7 * 24 * 60
     ),
+    # An Idempotency-Key answers retries for a day; older ones are forgotten.
+    Periodic("api: forget old idempotency keys", "api.tasks.forget_old_idempotency_keys", 60),
 ]
 
 

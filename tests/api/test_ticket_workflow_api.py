@@ -182,3 +182,23 @@ def test_a_senior_returning_a_hand_off_gets_the_ticket_back_as_it_is_now(api_as,
     assert returned.status_code == 200, returned.json()
     assert (returned.json()["state"], returned.json()["tier"]) == ("open", 1)
     assert Ticket.objects.get(pk=ticket.pk).tier == 1
+
+
+def test_an_idempotency_key_is_remembered_for_a_day_then_forgotten(api_as):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from api.models import IdempotentRequest
+    from api.tasks import forget_old_idempotency_keys
+
+    api = api_as("Agent")
+    key = {"HTTP_IDEMPOTENCY_KEY": "nightly-sync-1"}
+    body = {**NEW, "external_reference": ""}
+    assert api.post(TICKETS, body, format="json", **key).status_code == 201
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert forget_old_idempotency_keys() == 1
+        again = api.post(TICKETS, body, format="json", **key)
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again
+    assert Ticket.objects.count() == 2 and IdempotentRequest.objects.count() == 1
