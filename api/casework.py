@@ -91,7 +91,7 @@ class CaseworkActions:
         operation_id="tickets_department_requests",
         responses={200: DepartmentRequestSerializer(many=True), **PROBLEM_RESPONSES},
     )
-    @action(detail=True, methods=["get"], url_path="department-requests")
+    @action(detail=True, methods=["get"], url_path="department-requests", pagination_class=None)
     def department_requests(self, request, reference=None):
         """The ticket's requests to departments, newest first (open one with the
         `request_department` action)."""
