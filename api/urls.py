@@ -13,6 +13,7 @@ v1.register("tickets", TicketViewSet, basename="ticket")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/inbound/", include("api.inbound.urls")),
     path("v1/directory/", DirectoryView.as_view(), name="directory"),
     path("v1/", include(v1.urls)),
 ]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "escalation",
     "notifications",
     "api",
+    "inbox",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/login/", home.sign_in),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("inbox/", include("inbox.urls")),
     path("desk/notifications/", include("notifications.urls")),
     path("desk/", include("escalation.urls")),
     path("desk/", include("contacts.urls")),

@@ -21,6 +21,7 @@ APPS = [
     "escalation",
     "notifications",
     "api",
+    "inbox",
     "config",
 ]
 MAX_LINES = 400

@@ -1,0 +1,1 @@
+"""Tickets and customer messages pushed in by the upstream helpdesk (Zendesk, Freshdesk, any)."""
