@@ -29,7 +29,11 @@ def _fingerprint(request: Request) -> str:
 
 
 def once(request: Request, write: Callable[[], Response]) -> Response:
-    """Run `write` once per key and account; replay its answer for the same request."""
+    """Run `write` once per key and account; replay its answer for the same request.
+
+    A replay is given only after the view's permission checks ran again for this request,
+    so an account whose role no longer writes (or whose token was revoked) gets 403/401,
+    not the stored answer. The answer itself is the one this account already received."""
     key = request.headers.get(HEADER, "")
     if not key:
         return write()

@@ -104,6 +104,20 @@ class TicketCreateSerializer(serializers.Serializer):
         return found
 
 
+class TicketUpdateSerializer(serializers.Serializer):
+    """The descriptive fields an owner (or a lead) may change; state moves are actions.
+    Lowering the priority relaxes the SLA, so only a lead may do it."""
+
+    subject = serializers.CharField(
+        max_length=200, required=False, validators=[validate_single_line]
+    )
+    description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.filter(is_active=True), required=False
+    )
+
+
 class TicketFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=TicketState.choices, required=False)
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)

@@ -3,12 +3,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from .directory import DirectoryView
+from .incidents import IncidentViewSet
 from .views import TicketViewSet
 
 app_name = "api"
 
 v1 = DefaultRouter(trailing_slash=True)
 v1.register("tickets", TicketViewSet, basename="ticket")
+v1.register("incidents", IncidentViewSet, basename="incident")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -20,13 +20,18 @@ from escalation.forms import ACTION_FORMS
 from escalation.models import Ticket
 from escalation.policies import TICKET_ACTIONS, opened_by, tickets_visible_to
 from escalation.selectors import ticket_route, with_sla_status
-from escalation.services import customer_find_or_create, ticket_create
+from escalation.services import customer_find_or_create, ticket_create, ticket_update
 
 from .casework import CaseworkActions, bind, form_errors
 from .directory import RouteSerializer, route_data
 from .idempotency import HEADER, once
 from .problems import PROBLEM_RESPONSES
-from .serializers import TicketCreateSerializer, TicketFilterSerializer, TicketSerializer
+from .serializers import (
+    TicketCreateSerializer,
+    TicketFilterSerializer,
+    TicketSerializer,
+    TicketUpdateSerializer,
+)
 
 IDEMPOTENCY = OpenApiParameter(
     HEADER,
@@ -148,6 +153,24 @@ class TicketViewSet(
             )
         ticket = self.fresh().get(pk=ticket.pk)
         return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="tickets_update",
+        request=TicketUpdateSerializer,
+        parameters=[IDEMPOTENCY],
+        responses={200: TicketSerializer, **PROBLEM_RESPONSES},
+    )
+    def partial_update(self, request, reference=None):
+        """Change the subject, description, priority or category (the owner or a lead; a
+        new priority or category re-targets the SLA, as in the admin)."""
+        return once(request, lambda: self._update(request))
+
+    def _update(self, request) -> Response:
+        ticket = self.get_object()
+        data = TicketUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ticket_update(ticket=ticket, actor=request.user, changes=dict(data.validated_data))
+        return Response(self.get_serializer(self.fresh().get(pk=ticket.pk)).data)
 
     @extend_schema(
         operation_id="tickets_act",
