@@ -1,4 +1,6 @@
-"""Leads issue and revoke integration tokens here; the token is shown once, on issue."""
+"""Leads issue and revoke integration tokens here; the token is shown once, on issue.
+Helpdesk sources (inbound webhooks) have their admin in api.inbound.admin, registered by
+the import below."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,6 +11,7 @@ from core.admin_steps import ServiceAdminMixin
 from core.errors import ApplicationError
 from outbox.models import OutboxMessage
 
+from .inbound import admin as inbound_admin  # noqa: F401 - registers HelpdeskSourceAdmin
 from .models import IntegrationToken, WebhookEvent, WebhookSubscriber
 from .services import ROLES, token_issue, token_revoke, webhook_subscriber_save
 
@@ -101,7 +104,11 @@ class WebhookSubscriberAdmin(ServiceAdminMixin, AuditedAdmin):
 
     def get_fields(self, request, obj=None):
         base = ["name", "url", "events", "is_active"]
-        return base if obj is None else [*base, "secret", "deliveries"]
+        if obj is None:
+            return base
+        # The secret signs our events: only those who may change the subscriber see it.
+        secret = ["secret"] if self.has_change_permission(request, obj) else []
+        return [*base, *secret, "deliveries"]
 
     @admin.display(description="recent deliveries")
     def deliveries(self, obj: WebhookSubscriber) -> str:

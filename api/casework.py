@@ -121,14 +121,14 @@ class CaseworkActions:
         spec = REQUEST_STEPS.get(step or "")
         if spec is None:
             raise NotFound(f"No department-request step is called {step!r}.")
-        return once(request, lambda: self._request_step(request, int(request_id), spec))
+        return once(request, lambda: self._request_step(request, int(request_id), spec, step))
 
-    def _request_step(self, request, request_id: int, spec) -> Response:
+    def _request_step(self, request, request_id: int, spec, step: str) -> Response:
         ticket = self.get_object()
         asked = get_object_or_404(
             ticket.department_requests.select_related("department", "ticket"), pk=request_id
         )
-        refused = department_request_refusal(asked, request.user)
+        refused = department_request_refusal(asked, request.user, step)
         if refused:
             raise PermissionRefused(refused)
         if not isinstance(request.data, dict):

@@ -100,3 +100,85 @@ class WebhookSubscriber(models.Model):
     def recipient(self) -> str:
         """How the outbox names this subscriber (its messages' recipient)."""
         return f"webhook:{self.pk}"
+
+
+class HelpdeskKind(models.TextChoices):
+    """How a source signs its calls and shapes its payloads (api.inbound)."""
+
+    ZENDESK = "zendesk", "Zendesk"
+    FRESHDESK = "freshdesk", "Freshdesk"
+    GENERIC = "generic", "Generic JSON (Standard Webhooks)"
+
+
+class HelpdeskSource(models.Model):
+    """An upstream helpdesk that pushes tickets and customer messages to
+    `/api/v1/inbound/<slug>/`. Its writes are made by its own service account (role
+    Helpdesk integration), so they are refused and recorded like a person's."""
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=HelpdeskKind.choices)
+    slug = models.SlugField(max_length=50, unique=True, help_text="The last part of the URL.")
+    # Kept in clear because verifying a signature needs it; never in the history.
+    secret = models.CharField(max_length=200)
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="helpdesk_source"
+    )
+    default_category = models.ForeignKey(
+        "escalation.Category",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="For new tickets whose payload names no category (by its code).",
+    )
+    default_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Owns new tickets unless the payload names an assignee who is an agent here.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = AuditedHistory(excluded_fields=["secret"])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeliveryOutcome(models.TextChoices):
+    CREATED = "created", "Ticket created"
+    UPDATED = "updated", "Ticket updated"
+    MESSAGE = "message", "Message appended"
+    UNCHANGED = "unchanged", "Nothing to change"
+    DUPLICATE = "duplicate", "Duplicate (dropped)"
+    REFUSED = "refused", "Refused by the rules"
+    REJECTED = "rejected", "Rejected (signature or input)"
+
+
+class InboundDelivery(models.Model):
+    """One call received from a source, and what came of it. `delivery_key` is set only on
+    calls that were processed, so a retry of one is dropped (unique per source) while a
+    rejected call does not block the good retry that follows it."""
+
+    source = models.ForeignKey(HelpdeskSource, on_delete=models.CASCADE, related_name="deliveries")
+    received_at = models.DateTimeField(default=timezone.now)
+    external_id = models.CharField(max_length=200, blank=True, help_text="The sender's id.")
+    delivery_key = models.CharField(max_length=100, null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=DeliveryOutcome.choices)
+    detail = models.CharField(max_length=500, blank=True)
+    ticket = models.ForeignKey(
+        "escalation.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name_plural = "inbound deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "delivery_key"], name="inbound_delivery_once")
+        ]
+        indexes = [models.Index(fields=["source", "-received_at"], name="inbound_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.received_at:%Y-%m-%d %H:%M} {self.outcome}"

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from .customers import CustomerUpsertView
 from .directory import DirectoryView
 from .incidents import IncidentViewSet
 from .views import TicketViewSet
@@ -16,6 +17,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("v1/inbound/", include("api.inbound.urls")),
+    path("v1/customers/", CustomerUpsertView.as_view(), name="customers"),
     path("v1/directory/", DirectoryView.as_view(), name="directory"),
     path("v1/", include(v1.urls)),
 ]

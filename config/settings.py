@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "anymail",
     "core",
     "outbox",
     "audit",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "notifications",
     "api",
     "inbox",
+    "chatops",
 ]
 
 MIDDLEWARE = [
@@ -205,10 +207,26 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="escalations@example.
 # A hanging mail server stalls one message for this long, never the outbox (EMAIL_URL
 # cannot carry a timeout, so it has its own variable).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# Customer email in (inbox/): replies come back to reply+<signed ticket token>@ this domain
+# (outbox.threading), which the email provider routes to /inbox/anymail/<esp>/inbound/.
+INBOUND_EMAIL_DOMAIN = env.str(
+    "INBOUND_EMAIL_DOMAIN", default=DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+)
+# The provider signs in to that webhook with HTTP basic auth "user:pass" (comma-separated
+# for a rotation, so no comma in a secret). Unset, inbound email is refused (inbox.urls).
+ANYMAIL = {"WEBHOOK_SECRET": env.list("ANYMAIL_WEBHOOK_SECRET", default=[])}
 
 # Outbox delivery: chat messages are POSTed as JSON to this webhook (Slack-compatible).
 CHAT_WEBHOOK_URL = env.str("CHAT_WEBHOOK_URL", default="")
 CHAT_TIMEOUT = env.int("CHAT_TIMEOUT", default=10)
+# "slack" (Block Kit with buttons) or "teams" (an incoming-webhook card with a link).
+CHAT_KIND = env.str("CHAT_KIND", default="slack")
+# Slack app's signing secret: buttons pressed in Slack are refused until it is set.
+SLACK_SIGNING_SECRET = env.str("SLACK_SIGNING_SECRET", default="")
+# Where the result of a button press may be posted back (Slack's response_url host).
+SLACK_RESPONSE_HOSTS = env.list("SLACK_RESPONSE_HOSTS", default=["hooks.slack.com"])
+# This site's address as people reach it, for links in chat messages.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
 

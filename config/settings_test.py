@@ -21,3 +21,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CHAT_WEBHOOK_URL = "https://chat.example.com/hooks/test"
 # The tests' webhook receivers listen on 127.0.0.1.
 WEBHOOK_ALLOW_PRIVATE = True
+# The inbound email webhook's basic auth (tests sign in with it) and reply domain.
+ANYMAIL = {"WEBHOOK_SECRET": "inbound-test:not-a-real-secret-0123456789"}
+INBOUND_EMAIL_DOMAIN = "reply.example.com"

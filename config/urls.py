@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("inbox/", include("inbox.urls")),
+    path("chat/", include("chatops.urls")),
     path("desk/notifications/", include("notifications.urls")),
     path("desk/", include("escalation.urls")),
     path("desk/", include("contacts.urls")),

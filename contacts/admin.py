@@ -1,10 +1,28 @@
+"""Directory admins keep departments, channels, schedules and shifts here; everyone else
+reads (core.admin.AuditedAdmin makes the admin read-only for roles that do not write)."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from core.admin import AuditedAdmin
+from sla.models import validate_time_zone
 
-from .models import ContactChannel, Department, OnCallShift
+from .forms import ScheduleLayerForm
+from .models import ContactChannel, Department, OnCallShift, Schedule, ScheduleLayer
+from .oncall import on_call_entries
 from .routing import on_call_now_by_department, open_status
+from .selectors import shifts_by_department
+from .services import layer_members_set
+
+PREVIEW = timedelta(weeks=2)
 
 
 class ContactChannelInline(admin.TabularInline):
@@ -18,6 +36,8 @@ class OnCallShiftInline(admin.TabularInline):
     extra = 0
     fields = ["person", "starts_at", "ends_at", "is_override", "phone", "note"]
     autocomplete_fields = ["person"]
+    verbose_name = "entered shift or override"
+    verbose_name_plural = "entered shifts and overrides (on top of the schedule)"
 
     def get_queryset(self, request):
         # Current and future shifts only: the rotation ahead, not years of past ones.
@@ -75,3 +95,124 @@ class OnCallShiftAdmin(AuditedAdmin):
     list_select_related = ["department", "person"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["person"]
+
+
+def _page_zone(request, object_id) -> ZoneInfo:
+    posted = request.POST.get("time_zone", "") if request.method == "POST" else ""
+    if posted:
+        try:
+            validate_time_zone(posted)
+            return ZoneInfo(posted)
+        except ValidationError:
+            pass  # the form reports it; meanwhile read times as the site does
+    if object_id:
+        try:
+            saved = Schedule.objects.filter(pk=object_id).values_list("time_zone", flat=True)
+            return ZoneInfo(saved.first() or settings.TIME_ZONE)
+        except (ValueError, ValidationError, ZoneInfoNotFoundError):
+            pass  # a junk id: the admin answers it with its "does not exist" redirect
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+class ScheduleLayerInline(admin.StackedInline):
+    model = ScheduleLayer
+    form = ScheduleLayerForm
+    extra = 0
+    fields = [
+        ("position", "name"),
+        ("rotation_start", "turn_length"),
+        "rota",
+        "weekdays",
+        ("window_start", "window_end"),
+    ]
+
+    def get_queryset(self, request):
+        # The rotation text of every layer is read from here: one query, not one per layer.
+        return super().get_queryset(request).prefetch_related("members__person")
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(AuditedAdmin):
+    """A department's rota: layers (layer 1 wins), members in turn order, a preview."""
+
+    list_display = ["name", "department", "time_zone", "layer_count", "on_call"]
+    list_select_related = ["department"]
+    search_fields = ["name", "department__name"]
+    fields = ["department", "name", "time_zone", "description", "preview"]
+    readonly_fields = ["preview"]
+    inlines = [ScheduleLayerInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("department")
+            .annotate(layer_total=Count("layers"))
+            .prefetch_related("layers__members__person")
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        self._on_call = on_call_now_by_department(timezone.now())
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Dates and times on this page are in the schedule's own time zone (the one posted,
+        when it is valid), so "Monday 09:00" means 09:00 where the rota is kept."""
+        with timezone.override(_page_zone(request, object_id)):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is not ScheduleLayer:
+            return
+        for layer_form in formset.forms:
+            data = getattr(layer_form, "cleaned_data", None)
+            if not data or data.get("DELETE") or layer_form.instance.pk is None:
+                continue
+            if "rota" in layer_form.changed_data:
+                layer_members_set(
+                    layer=layer_form.instance, members=data["rota"], actor=request.user
+                )
+
+    @admin.display(description="layers", ordering="layer_total")
+    def layer_count(self, obj: Schedule) -> int:
+        return getattr(obj, "layer_total", 0)  # annotated by get_queryset
+
+    @admin.display(description="on call now")
+    def on_call(self, obj: Schedule) -> str:
+        entry = self._on_call.get(obj.department_id)
+        return str(entry.person) if entry else "-"
+
+    @admin.display(description="next two weeks")
+    def preview(self, obj: Schedule) -> str:
+        """The generated rota, shifts included, so an edit can be checked before leaving."""
+        if obj.pk is None:
+            return "Save to see the rota."
+        start = timezone.now()
+        shifts = shifts_by_department(start, start + PREVIEW, [obj.department]).get(
+            obj.department_id, []
+        )
+        entries = on_call_entries(obj, start, start + PREVIEW, shifts)
+        if not entries:
+            return "Nobody is on call in the next two weeks."
+        tz = ZoneInfo(obj.time_zone)
+        add = reverse("admin:contacts_oncallshift_add")
+        rows = format_html_join(
+            "",
+            "<li>{} – {}: {} <small>({})</small></li>",
+            (
+                (
+                    f"{e.starts_at.astimezone(tz):%a %d %b %H:%M}",
+                    f"{e.ends_at.astimezone(tz):%a %d %b %H:%M %Z}",
+                    e.person,
+                    e.source,
+                )
+                for e in entries[:60]
+            ),
+        )
+        return format_html(
+            '<ul>{}</ul><a href="{}?department={}&amp;is_override=on">Add an override</a>',
+            rows,
+            add,
+            obj.department_id,
+        )

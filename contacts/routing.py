@@ -3,10 +3,12 @@
 Pure reads over prefetched rows: callers that show many departments prefetch
 `channels` and the calendar's `spans`/`holidays` and pass `on_call` from
 `on_call_now_by_department`, so a directory page costs a fixed number of queries.
+Who is on call comes from the departments' schedules with their entered shifts on top
+(`contacts.oncall`), fetched in four queries for any number of departments.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -16,14 +18,16 @@ from sla.businesstime import is_open as schedule_is_open
 from sla.businesstime import next_opening
 from sla.services import business_hours_calendar
 
-from .models import ContactChannel, Department, OnCallShift, Restriction
+from .models import ContactChannel, Department, OnCallShift, Restriction, Schedule
+from .oncall import OnCallEntry, Outlook, on_call_entries, outlook
+from .selectors import ON_CALL_HORIZON, schedules_by_department, shifts_by_department
 
 
 @dataclass(frozen=True)
 class Route:
     department: Department
     channel: ContactChannel | None
-    on_call: OnCallShift | None
+    on_call: OnCallEntry | None
     is_open: bool
     opens_at: datetime | None
     reason: str
@@ -65,20 +69,48 @@ def off_hours(at: datetime) -> bool:
         return False
 
 
+def outlooks(
+    at: datetime,
+    schedules: dict[int, Schedule],
+    shifts: dict[int, list[OnCallShift]],
+    horizon: datetime | None = None,
+) -> dict[int, Outlook]:
+    """Now and next per department from fetched schedules and shifts (keyed by department);
+    a hand-over after `horizon` (default `ON_CALL_HORIZON` ahead) is reported as none."""
+    horizon = horizon or at + ON_CALL_HORIZON
+    return {
+        pk: outlook(
+            on_call_entries(schedules.get(pk), at, horizon, shifts.get(pk, [])), at, horizon
+        )
+        for pk in sorted(set(schedules) | set(shifts))
+    }
+
+
+def on_call_outlook_by_department(
+    at: datetime, departments: Iterable[Department] | None = None
+) -> dict[int, Outlook]:
+    """Now and next per department with a schedule or shifts, in four queries."""
+    wanted = list(departments) if departments is not None else None
+    shifts = shifts_by_department(at, at + ON_CALL_HORIZON, wanted)
+    return outlooks(at, schedules_by_department(wanted), shifts)
+
+
 def on_call_now_by_department(
     at: datetime, departments: Iterable[Department] | None = None
-) -> dict[int, OnCallShift]:
-    """Who is on call at `at`, per department, in one query; an override beats the rotation."""
-    shifts = OnCallShift.objects.filter(starts_at__lte=at, ends_at__gt=at).select_related("person")
-    if departments is not None:
-        shifts = shifts.filter(department__in=departments)
-    found: dict[int, OnCallShift] = {}
-    for shift in shifts.order_by("-is_override", "-starts_at", "-pk"):
-        found.setdefault(shift.department_id, shift)
+) -> dict[int, OnCallEntry]:
+    """Who is on call at `at`, per department: overrides, then shifts, then layers.
+
+    Each entry's `ends_at` is the hand-over (when someone else takes over, or nobody),
+    at most `ON_CALL_HORIZON` ahead.
+    """
+    found = {}
+    for pk, view in on_call_outlook_by_department(at, departments).items():
+        if view.now is not None:
+            found[pk] = replace(view.now, ends_at=view.until or at + ON_CALL_HORIZON)
     return found
 
 
-def on_call_now(department: Department, at: datetime) -> OnCallShift | None:
+def on_call_now(department: Department, at: datetime) -> OnCallEntry | None:
     return on_call_now_by_department(at, [department]).get(department.pk)
 
 
@@ -101,7 +133,7 @@ def route(
     at: datetime,
     critical: bool = False,
     enterprise: bool = False,
-    on_call: OnCallShift | None | Literal[False] = False,
+    on_call: OnCallEntry | None | Literal[False] = False,
 ) -> Route:
     """The channel (or on-call person) to use for this department at `at`.
 

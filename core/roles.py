@@ -58,6 +58,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "api.*",
         "outbox.view_outboxmessage",
         "outbox.resend_outboxmessage",
+        "inbox.view_inboundemail",
+        "inbox.review_inboundemail",
+        "chatops.*",
         "contacts.view_*",
         "sla.*",
         "verification.*",
@@ -75,6 +78,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "escalation.add_ticket",
         "escalation.change_ticket",
         "escalation.add_customer",
+        # Names and companies change in the helpdesk first (api.inbound keeps them current).
+        "escalation.change_customer",
         "contacts.view_*",
     ],
     # Department hours are SLA calendars: directory admins read them, nothing else of SLA.

@@ -144,6 +144,8 @@ def refusal(ticket: Ticket, user, code: str) -> str | None:
             return "You may not record CSAT."
     if code == "cancel" or is_lead(user) or ticket.owner_id == user.pk:
         return None
+    if code == "log_contact" and is_system(user):
+        return None  # a customer's email reply, filed on the ticket its reply token names
     if code == "log_contact" and is_helpdesk(user):
         if Ticket.objects.filter(opened_by(user), pk=ticket.pk).exists():
             return None  # the customer's replies and its agents' notes, at any tier
@@ -161,12 +163,18 @@ EDITABLE_FIELDS = (
 
 
 def edit_refusal(ticket: Ticket, user, changes: dict) -> str | None:
-    """Why `user` may not make these edits (shared by the service and the admin form)."""
+    """Why `user` may not make these edits (shared by the service and the admin form).
+    The upstream helpdesk edits the tickets it opened, as its agents change them there;
+    lowering a priority still needs a lead, whoever asks."""
     if not user.has_perm("escalation.change_ticket"):
         return "You may not edit tickets."
     if not ticket.is_active and ticket.state != TicketState.RESOLVED:
         return f"{ticket.reference} is {ticket.get_state_display().lower()}: it cannot be edited."
-    if not (is_lead(user) or ticket.owner_id == user.pk):
+    if not (
+        is_lead(user)
+        or ticket.owner_id == user.pk
+        or (is_helpdesk(user) and Ticket.objects.filter(opened_by(user), pk=ticket.pk).exists())
+    ):
         return f"Only the owner of {ticket.reference} (or a lead) can edit it."
     new = changes.get("priority")
     if new and PRIORITY_RANK[Priority(new)] > PRIORITY_RANK[Priority(ticket.priority)]:
@@ -215,14 +223,20 @@ def create_refusal(user: Actor, owner: Actor | None) -> str | None:
     return None
 
 
-def department_request_refusal(request: DepartmentRequest, user: Actor) -> str | None:
+def department_request_refusal(
+    request: DepartmentRequest, user: Actor, step: str = ""
+) -> str | None:
     """Who may record a department's acknowledgement or answer, close or withdraw a request
-    to it: the ticket's owner, whoever asked, or a lead; never another tier's agent."""
+    to it: the ticket's owner, whoever asked, or a lead; never another tier's agent. A
+    member of the department asked may acknowledge it too (its Acknowledge button in
+    chat), and nothing more: answering, closing and withdrawing stay with support."""
     if is_system(user) or is_lead(user):
         return None
     if not user.has_perm(WORK):
         return "Your role may not change requests to departments."
     if user.pk in (request.ticket.owner_id, request.requested_by_id):
+        return None
+    if step == "acknowledge" and request.department.members.filter(pk=user.pk).exists():
         return None
     return (
         f"Only the owner of {request.ticket.reference}, whoever asked {request.department}, "

@@ -7,3 +7,7 @@ class InboxConfig(AppConfig):
     name = "inbox"
     verbose_name = "Inbound email"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported here: connecting the receiver needs the models, loaded only now.
+        from . import receivers  # noqa: F401

@@ -12,12 +12,14 @@ The guarantee is at-least-once, and honest about it:
   error, a bug) is recorded on that message and never stops the others.
 - Outcomes are recorded a chunk (CLAIM_CHUNK messages) at a time, so a message sent but
   not yet recorded when its worker died is sent again on retry. It carries the same
-  idempotency key every time (the email's Message-ID, the chat
-  webhook's Idempotency-Key header), so a receiver can drop the duplicate.
+  idempotency key every time (the email's Message-ID, its own when the row stores one in
+  `headers`, the chat webhook's Idempotency-Key header), so a receiver can drop the
+  duplicate.
 """
 
 import json
 import logging
+import re
 import time
 import urllib.error
 import urllib.request
@@ -77,6 +79,28 @@ def one_line(value: str) -> str:
     return " ".join(value.splitlines()).replace("\x00", "")
 
 
+# Headers a message may not set itself: who it is from and to is the outbox's business
+# (the envelope follows `recipient`), and these are written by EmailMessage.
+_RESERVED_HEADERS = {"from", "to", "cc", "bcc", "sender", "subject", "content-type"}
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,75}$")
+
+
+def email_headers(message: OutboxMessage) -> dict[str, str]:
+    """The headers this message is sent with: its own (folded to one line each) and a
+    Message-ID, its own if it carries one, else the outbox's idempotency key. Raises
+    Undeliverable for a header that could never be sent."""
+    headers: dict[str, str] = {}
+    for name, value in (message.headers or {}).items():
+        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+            raise Undeliverable(f"malformed message: bad header name {name!r}"[:300])
+        if name.lower() in _RESERVED_HEADERS:
+            raise Undeliverable(f"malformed message: header {name} is set by the outbox")
+        headers[name] = one_line(str(value))
+    if not any(name.lower() == "message-id" for name in headers):
+        headers["Message-ID"] = idempotency_key(message)
+    return headers
+
+
 def claim(ids: list[int], now: datetime) -> list[OutboxMessage]:
     """Take the due, pending messages among `ids` that no other worker holds, count the
     attempt and keep them off other workers for the lease; committed before sending."""
@@ -111,6 +135,16 @@ def register_webhook_target(target: WebhookTarget) -> None:
     _webhook_target[:] = [target]
 
 
+# The JSON a chat message is posted as; an app above may register richer messages (Slack
+# buttons, Teams cards: chatops), built at send time. Default: Slack-compatible text.
+ChatPayload = Callable[[OutboxMessage], dict]
+_chat_payload: list[ChatPayload] = []
+
+
+def register_chat_payload(build: ChatPayload) -> None:
+    _chat_payload[:] = [build]
+
+
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
     """A receiver's redirect is an answer, not an instruction: it could point the POST at
     a host the address checks refused (this machine, the private network)."""
@@ -143,7 +177,7 @@ class Transports:
                 body=message.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[message.recipient],
-                headers={"Message-ID": idempotency_key(message)},
+                headers=email_headers(message),
             )
             email.message()  # builds the headers: a malformed one fails here, not mid-send
         except ValueError as exc:  # BadHeaderError, an unparsable address
@@ -163,7 +197,9 @@ class Transports:
         if not url.startswith(("https://", "http://")):
             raise DeliveryError("chat: CHAT_WEBHOOK_URL is not configured")
         payload = json.dumps(
-            {"channel": message.recipient, "text": f"*{message.subject}*\n{message.body}"}
+            _chat_payload[0](message)
+            if _chat_payload
+            else {"channel": message.recipient, "text": f"*{message.subject}*\n{message.body}"}
         ).encode()
         self._post(url, payload, {"Idempotency-Key": idempotency_key(message)}, "chat")
 

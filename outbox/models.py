@@ -26,6 +26,10 @@ class OutboxMessage(FSMModelMixin, models.Model):
     )
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    # Extra email headers (name -> value), e.g. the ticket thread's Message-ID, In-Reply-To,
+    # References and Reply-To (outbox.threading). Stored on the row, not computed at send,
+    # so every attempt and every re-send carries the same ones.
+    headers = models.JSONField(default=dict, blank=True)
     state = FSMField(default=State.PENDING, choices=State.choices, protected=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

@@ -1,7 +1,7 @@
 """Writes of the outbox: record a message once, deliver it after commit, drain what is
 due, re-send. How one message is delivered is in `outbox.delivery`."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -60,11 +60,14 @@ def outbox_enqueue(
     subject: str,
     body: str,
     channel: str = OutboxMessage.Channel.EMAIL,
+    headers: Mapping[str, str] | None = None,
 ) -> OutboxMessage:
     """Record a message for (event, recipient) once; deliver it after the caller commits.
 
     Calling it again for the same event and recipient returns the existing row and
     sends nothing: events may fire more than once, customers hear of them once.
+    `headers` are extra email headers (threading, Reply-To), kept on the row so every
+    attempt sends the same ones; a name the outbox sets itself makes the message fail.
     """
     message = OutboxMessage.objects.filter(event_key=event_key, recipient=recipient).first()
     if message is not None:
@@ -75,6 +78,7 @@ def outbox_enqueue(
         channel=channel,
         subject=one_line(subject)[:200],
         body=body,
+        headers=dict(headers or {}),
     )
     try:
         with transaction.atomic():
@@ -98,6 +102,7 @@ class Outgoing:
     subject: str
     body: str
     channel: str = OutboxMessage.Channel.EMAIL
+    headers: Mapping[str, str] | None = None
 
 
 def outbox_enqueue_many(messages: Iterable[Outgoing]) -> list[OutboxMessage]:
@@ -123,6 +128,7 @@ def outbox_enqueue_many(messages: Iterable[Outgoing]) -> list[OutboxMessage]:
             channel=m.channel,
             subject=one_line(m.subject)[:200],
             body=m.body,
+            headers=dict(m.headers or {}),
         )
         for (k, r), m in wanted.items()
         if (k, r) not in existing

@@ -4,6 +4,7 @@ from core import roles
 from escalation import services
 from escalation.models import TicketState
 from tests.factories import CustomerFactory, UserFactory, category, full_handoff
+from tests.servers.smtp import SmtpServer
 
 
 @pytest.fixture
@@ -133,3 +134,16 @@ def client_as(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on 127.0.0.1 that the outbox sends to."""
+    server = SmtpServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 2
+    yield server
+    server.stop()

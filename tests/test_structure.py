@@ -22,6 +22,7 @@ APPS = [
     "notifications",
     "api",
     "inbox",
+    "chatops",
     "config",
 ]
 MAX_LINES = 400

@@ -1,4 +1,4 @@
-"""Who the demo is about: staff of every role, the tier teams, on-call shifts, customers.
+"""Who the demo is about: staff of every role, the tier teams, on-call schedules, customers.
 
 Apart from the tickets because people are topped up differently: logins are brought
 back to a known state on every run (password, role), customers only added up to the
@@ -6,7 +6,8 @@ count asked for.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -14,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from contacts.models import Department, OnCallShift
+from contacts.models import Department, OnCallShift, Schedule, ScheduleLayer
+from contacts.services import layer_members_set
 from core import roles
 from core.choices import Tier
 from core.errors import InvalidInput
@@ -93,7 +95,7 @@ def _members_set(department: Department, people: list) -> bool:
 
 
 def directory_ensure(staff: Staff, actor) -> None:
-    """Tier teams' members and leads, and two weeks of on-call shifts for 24/7 teams."""
+    """Tier teams' members and leads, and an on-call schedule for each 24/7 team."""
     lead = staff[Tier.L4][0]
     for code, tier in TIER_TEAMS.items():
         department = Department.objects.filter(code=code).first()
@@ -107,26 +109,92 @@ def directory_ensure(staff: Staff, actor) -> None:
             # One history row names who and why, with the members as they now are.
             save_audited(department, actor=actor, reason=REASON, update_fields=["lead"])
     engineer = get_user_model().objects.get(username="engineer")
-    rotation = [engineer, *staff[Tier.L3], lead]
-    start = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
+    rotation = list(dict.fromkeys([engineer, *staff[Tier.L3], lead]))
     for department in Department.objects.filter(critical_around_the_clock=True):
-        if OnCallShift.objects.filter(department=department, ends_at__gt=timezone.now()).exists():
+        if Schedule.objects.filter(department=department).exists():
             continue
-        bulk_create_with_history(
-            [
-                OnCallShift(
-                    department=department,
-                    person=rotation[day % len(rotation)],
-                    starts_at=start + timedelta(days=day - 1),
-                    ends_at=start + timedelta(days=day),
-                    phone="+1 555 0199",
-                )
-                for day in range(15)
-            ],
-            OnCallShift,
-            default_user=actor,
-            default_change_reason=REASON,
-        )
+        if department.code == FOLLOW_THE_SUN:
+            _follow_the_sun(department, rotation, actor)
+        else:
+            _weekly_rotation(department, rotation, actor)
+
+
+# Operations (no hours of its own) shows follow-the-sun; the other 24/7 teams a weekly
+# rotation handing over on Monday at 09:00 New York time.
+FOLLOW_THE_SUN = "operations"
+NEW_YORK, BERLIN = ZoneInfo("America/New_York"), ZoneInfo("Europe/Berlin")
+
+
+def _this_monday(tz: ZoneInfo, hour: int) -> datetime:
+    today = timezone.now().astimezone(tz).date()
+    return datetime.combine(today - timedelta(days=today.weekday()), time(hour), tzinfo=tz)
+
+
+def _layer(schedule: Schedule, people: list, actor, **fields) -> None:
+    layer = ScheduleLayer(schedule=schedule, **fields)
+    save_audited(layer, actor=actor, reason=REASON)
+    members = [(person, "+1 555 0199") for person in people]
+    layer_members_set(layer=layer, members=members, actor=actor, reason=REASON)
+
+
+def _weekly_rotation(department: Department, rotation: list, actor) -> None:
+    schedule = Schedule(department=department, name=f"{department.name} on call")
+    schedule.time_zone = "America/New_York"
+    save_audited(schedule, actor=actor, reason=REASON)
+    _layer(
+        schedule,
+        rotation,
+        actor,
+        position=1,
+        name="Weekly",
+        rotation_start=_this_monday(NEW_YORK, 9),
+        turn_length=timedelta(weeks=1),
+    )
+
+
+def _follow_the_sun(department: Department, rotation: list, actor) -> None:
+    """Two layers with daily windows in Berlin time: Europe by day, the Americas by night;
+    and one override tomorrow afternoon, as a directory admin would enter one."""
+    schedule = Schedule(
+        department=department,
+        name="Follow the sun",
+        time_zone="Europe/Berlin",
+        description="Europe 07:00-19:00 Berlin time, the Americas 19:00-07:00; daily turns.",
+    )
+    save_audited(schedule, actor=actor, reason=REASON)
+    half = max(1, len(rotation) // 2)
+    common = {"rotation_start": _this_monday(BERLIN, 7), "turn_length": timedelta(days=1)}
+    _layer(
+        schedule,
+        rotation[:half],
+        actor,
+        position=1,
+        name="Europe",
+        window_start=time(7),
+        window_end=time(19),
+        **common,
+    )
+    _layer(
+        schedule,
+        rotation[half:] or rotation,
+        actor,
+        position=2,
+        name="Americas",
+        window_start=time(19),
+        window_end=time(7),
+        **common,
+    )
+    tomorrow = timezone.now().astimezone(BERLIN).date() + timedelta(days=1)
+    override = OnCallShift(
+        department=department,
+        person=rotation[-1],
+        starts_at=datetime.combine(tomorrow, time(12), tzinfo=BERLIN),
+        ends_at=datetime.combine(tomorrow, time(16), tzinfo=BERLIN),
+        is_override=True,
+        phone="+1 555 0198",
+        note="Demo: covering an appointment",
+    )
+    save_audited(override, actor=actor, reason=REASON)
 
 
 def customers_ensure(rng: random.Random, wanted: int, staff: Staff, actor) -> list[int]:

@@ -25,7 +25,7 @@ def department_request_step(
     asked = get_object_or_404(
         ticket.department_requests.select_related("department", "ticket"), pk=request_id
     )
-    refused = department_request_refusal(asked, actor_of(request))
+    refused = department_request_refusal(asked, actor_of(request), step)
     if refused:
         messages.error(request, refused)
         return redirect("desk:ticket", pk=ticket.pk)

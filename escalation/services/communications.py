@@ -12,6 +12,7 @@ from core.choices import Tier
 from core.errors import InvalidInput
 from core.history import save_audited
 from outbox.services import outbox_enqueue
+from outbox.threading import reply_address, thread_message_id, thread_root_id
 
 from .. import clocks, notifications
 from ..models import (
@@ -172,16 +173,38 @@ def communication_log(
 
 
 def _email_customer(ticket: Ticket, message: Communication, actor: Actor) -> None:
-    """Queue the message for the customer's inbox; the outbox sends it after commit."""
+    """Queue the message for the customer's inbox; the outbox sends it after commit.
+
+    Every email of a ticket is one thread (outbox.threading): its own Message-ID (kept on
+    the outbox row, so a re-send is recognisably the same message), In-Reply-To the
+    ticket's previous email to the customer (else the thread's root), References both,
+    and Reply-To the ticket's signed reply address, so the answer comes back to it (inbox).
+    """
     template = message.template
     subject = (
         render_template(template.subject, template_values(ticket, actor))
         if template is not None and template.subject
         else f"{ticket.reference}: {ticket.subject}"
     )
+    root = thread_root_id(ticket.pk)
+    previous_pk = (
+        Communication.objects.filter(
+            ticket=ticket, direction=Direction.OUTBOUND, channel=Channel.EMAIL, pk__lt=message.pk
+        )
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    previous = thread_message_id(ticket.pk, f"c{previous_pk}") if previous_pk else ""
     outbox_enqueue(
         event_key=f"communication:{message.pk}",
         recipient=ticket.customer.email,
         subject=subject,
         body=message.body,
+        headers={
+            "Message-ID": thread_message_id(ticket.pk, f"c{message.pk}"),
+            "In-Reply-To": previous or root,
+            "References": f"{root} {previous}".strip(),
+            "Reply-To": reply_address(ticket.pk),
+        },
     )

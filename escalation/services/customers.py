@@ -62,6 +62,53 @@ def customer_find_or_create(
     return customer
 
 
+CHANGE_CUSTOMERS = "escalation.change_customer"
+
+
+@transaction.atomic
+def customer_update_from_helpdesk(
+    *,
+    customer: Customer,
+    actor: Actor,
+    name: str = "",
+    company: str = "",
+    external_user_id: str = "",
+) -> Customer:
+    """Keep a customer's name and company as the upstream helpdesk now has them, and link
+    its user ID to a record found by email. Blank values change nothing (a helpdesk
+    placeholder can render empty); an external user ID already on another customer is left
+    alone. One history row, by the integration's account, when anything changed.
+    Raises PermissionRefused without the change-customer permission, InvalidInput for a
+    name or company on several lines."""
+    if not actor.has_perm(CHANGE_CUSTOMERS):
+        raise PermissionRefused("Your role may not change customers.")
+    name, company = (name or "").strip()[:200], (company or "").strip()[:200]
+    external_user_id = (external_user_id or "").strip()[:100]
+    errors = _customer_errors(customer.email, name or "-", company)
+    errors.pop("email", None)  # the address is not changed here
+    if errors:
+        raise InvalidInput(" ".join(m for ms in errors.values() for m in ms), field_errors=errors)
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    changes = {}
+    if name and name != locked.name:
+        changes["name"] = name
+    if company and company != locked.company:
+        changes["company"] = company
+    if (
+        external_user_id
+        and not locked.external_user_id
+        and not Customer.objects.filter(external_user_id=external_user_id).exists()
+    ):
+        changes["external_user_id"] = external_user_id
+    if not changes:
+        return locked
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    reason = "updated from the helpdesk: " + ", ".join(sorted(changes))
+    save_audited(locked, actor=actor, reason=reason, update_fields=list(changes))
+    return locked
+
+
 @transaction.atomic
 def customer_document_verification(
     *, request: VerificationRequest, actor: Actor

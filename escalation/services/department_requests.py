@@ -49,7 +49,7 @@ def _resume_when_nothing_pending(ticket: Ticket, actor: Actor, why: str) -> Tick
 def _move(
     request: DepartmentRequest, method: str, actor: Actor, reason: str, **changes: object
 ) -> None:
-    refused = department_request_refusal(request, actor)
+    refused = department_request_refusal(request, actor, method)
     if refused:
         raise PermissionRefused(refused)
     transition = getattr(request, method)

@@ -1,4 +1,4 @@
-"""The contact directory: departments, how to reach them, when, and who is on call."""
+"""The contact directory: departments, how to reach them, when, and entered on-call shifts."""
 
 import re
 
@@ -70,7 +70,7 @@ class Restriction(models.TextChoices):
     CRITICAL = "critical", "Critical issues only"
 
 
-_PHONE = re.compile(r"^\+?[0-9 ().-]{7,20}$")
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ().-]{7,20}$")
 _CHAT = re.compile(r"^#[a-z0-9][a-z0-9_-]{0,79}$")
 _TRACKER = re.compile(r"^[A-Z][A-Z0-9_-]{1,30}$")
 
@@ -109,7 +109,7 @@ class ContactChannel(models.Model):
         except ValidationError as exc:
             raise ValidationError({"value": f"'{value}' is not a valid {self.kind}."}) from exc
         patterns = {
-            ChannelKind.PHONE: (_PHONE, "a phone number such as +1 555 0100"),
+            ChannelKind.PHONE: (PHONE_PATTERN, "a phone number such as +1 555 0100"),
             ChannelKind.CHAT: (_CHAT, "a chat channel such as #tech-support-escalations"),
             ChannelKind.TRACKER: (_TRACKER, "a tracker project key such as TECH-SUPPORT"),
         }
@@ -118,7 +118,11 @@ class ContactChannel(models.Model):
 
 
 class OnCallShift(models.Model):
-    """Who answers for a department from when to when; an override beats the rotation."""
+    """Who answers for a department from when to when, entered by hand.
+
+    Shifts sit on top of the department's schedule (`contacts.oncall`): an override beats
+    a plain shift, and any shift beats every layer of the schedule.
+    """
 
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="shifts")
     person = models.ForeignKey(
@@ -126,7 +130,10 @@ class OnCallShift(models.Model):
     )
     starts_at = models.DateTimeField(validators=[validate_sane_date])
     ends_at = models.DateTimeField(validators=[validate_sane_date])
-    is_override = models.BooleanField(default=False)
+    is_override = models.BooleanField(
+        default=False,
+        help_text="An override beats plain shifts; every shift beats the schedule's layers.",
+    )
     phone = models.CharField(max_length=30, blank=True)
     note = models.CharField(max_length=200, blank=True)
 
