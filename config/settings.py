@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "api",
     "inbox",
     "chatops",
+    "jiraops",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,13 @@ CHAT_KIND = env.str("CHAT_KIND", default="slack")
 SLACK_SIGNING_SECRET = env.str("SLACK_SIGNING_SECRET", default="")
 # Where the result of a button press may be posted back (Slack's response_url host).
 SLACK_RESPONSE_HOSTS = env.list("SLACK_RESPONSE_HOSTS", default=["hooks.slack.com"])
+# Jira (jiraops): department requests become issues in the department's Jira target
+# (contacts, set by directory admins); the account signs in with basic auth (email + API
+# token). Jira's webhook is refused until its secret is set (X-Hub-Signature, sha256).
+JIRA_EMAIL = env.str("JIRA_EMAIL", default="")
+JIRA_API_TOKEN = env.str("JIRA_API_TOKEN", default="")
+JIRA_WEBHOOK_SECRET = env.str("JIRA_WEBHOOK_SECRET", default="")
+JIRA_TIMEOUT = env.int("JIRA_TIMEOUT", default=10)
 # This site's address as people reach it, for links in chat messages.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("inbox/", include("inbox.urls")),
     path("chat/", include("chatops.urls")),
+    path("jira/", include("jiraops.urls")),
     path("desk/notifications/", include("notifications.urls")),
     path("desk/", include("escalation.urls")),
     path("desk/", include("contacts.urls")),

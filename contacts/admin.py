@@ -16,7 +16,14 @@ from core.admin import AuditedAdmin
 from sla.models import validate_time_zone
 
 from .forms import ScheduleLayerForm
-from .models import ContactChannel, Department, OnCallShift, Schedule, ScheduleLayer
+from .models import (
+    ContactChannel,
+    Department,
+    JiraTarget,
+    OnCallShift,
+    Schedule,
+    ScheduleLayer,
+)
 from .oncall import on_call_entries
 from .routing import on_call_now_by_department, open_status
 from .selectors import shifts_by_department
@@ -29,6 +36,16 @@ class ContactChannelInline(admin.TabularInline):
     model = ContactChannel
     extra = 0
     fields = ["kind", "value", "label", "restriction", "position"]
+
+
+class JiraTargetInline(admin.StackedInline):
+    """Where the department's requests also become Jira issues; the account and token
+    are the environment's (JIRA_EMAIL, JIRA_API_TOKEN), never typed in here."""
+
+    model = JiraTarget
+    extra = 0
+    max_num = 1
+    fields = ["site_url", "project_key", "issue_type", "field_mapping", "is_active"]
 
 
 class OnCallShiftInline(admin.TabularInline):
@@ -60,7 +77,7 @@ class DepartmentAdmin(AuditedAdmin):
     prepopulated_fields = {"code": ["name"]}
     filter_horizontal = ["members"]
     autocomplete_fields = ["lead"]
-    inlines = [ContactChannelInline, OnCallShiftInline]
+    inlines = [ContactChannelInline, JiraTargetInline, OnCallShiftInline]
 
     def get_queryset(self, request):
         return (

@@ -7,7 +7,8 @@ The guarantee is at-least-once, and honest about it:
   attempt back: the attempt limit is always reached, and the message is simply tried
   again once the lease ends.
 - The send holds no row lock, and each transport is bounded in time (EMAIL_TIMEOUT,
-  CHAT_TIMEOUT), so a hanging server stalls one message for seconds, not the outbox.
+  CHAT_TIMEOUT, JIRA_TIMEOUT), so a hanging server stalls one message for seconds, not
+  the outbox.
 - Every failure of one message (a refused address, a malformed header, a transport
   error, a bug) is recorded on that message and never stops the others.
 - Outcomes are recorded a chunk (CLAIM_CHUNK messages) at a time, so a message sent but
@@ -59,7 +60,9 @@ def retry_delay(attempts: int) -> timedelta:
 
 def send_limit() -> timedelta:
     """The longest one send can take (its transport's timeout)."""
-    return timedelta(seconds=max(settings.EMAIL_TIMEOUT, settings.CHAT_TIMEOUT))
+    return timedelta(
+        seconds=max(settings.EMAIL_TIMEOUT, settings.CHAT_TIMEOUT, settings.JIRA_TIMEOUT)
+    )
 
 
 def lease() -> timedelta:
@@ -145,6 +148,17 @@ def register_chat_payload(build: ChatPayload) -> None:
     _chat_payload[:] = [build]
 
 
+# Creates the Jira issue of a message (jiraops registers it), from the rows as they are at
+# send time. It raises DeliveryError when Jira is down or refuses (the outbox retries),
+# Undeliverable when the message can never be sent (its request or target is gone).
+JiraSender = Callable[[OutboxMessage], None]
+_jira_sender: list[JiraSender] = []
+
+
+def register_jira_sender(send: JiraSender) -> None:
+    _jira_sender[:] = [send]
+
+
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
     """A receiver's redirect is an answer, not an instruction: it could point the POST at
     a host the address checks refused (this machine, the private network)."""
@@ -167,6 +181,8 @@ class Transports:
             self._email(message)
         elif message.channel == OutboxMessage.Channel.WEBHOOK:
             self._webhook(message)
+        elif message.channel == OutboxMessage.Channel.JIRA:
+            self._jira(message)
         else:
             self._chat(message)
 
@@ -211,6 +227,11 @@ class Transports:
         except LookupError as exc:  # the subscriber was removed or switched off
             raise Undeliverable(f"webhook: {exc}") from exc
         self._post(url, message.body.encode(), headers, "webhook")
+
+    def _jira(self, message: OutboxMessage) -> None:
+        if not _jira_sender:
+            raise Undeliverable("jira: no Jira sender is installed")
+        _jira_sender[0](message)
 
     def _post(self, url: str, body: bytes, headers: dict[str, str], what: str) -> None:
         if not url.startswith(("https://", "http://")):

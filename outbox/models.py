@@ -12,6 +12,7 @@ class OutboxMessage(FSMModelMixin, models.Model):
         EMAIL = "email", "Email"
         CHAT = "chat", "Chat channel"
         WEBHOOK = "webhook", "Signed webhook"
+        JIRA = "jira", "Jira issue"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -22,7 +23,7 @@ class OutboxMessage(FSMModelMixin, models.Model):
     event_key = models.CharField(max_length=200)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     recipient = models.CharField(
-        max_length=254, help_text="Email address, chat channel or webhook subscriber."
+        max_length=254, help_text="Email address, chat channel, webhook subscriber or Jira project."
     )
     subject = models.CharField(max_length=200)
     body = models.TextField()

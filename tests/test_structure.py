@@ -23,6 +23,7 @@ APPS = [
     "api",
     "inbox",
     "chatops",
+    "jiraops",
     "config",
 ]
 MAX_LINES = 400

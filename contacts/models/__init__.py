@@ -1,5 +1,5 @@
-"""The contact directory's data: departments and channels (`directory`), and on-call
-schedules generated from layers (`schedules`)."""
+"""The contact directory's data: departments and channels (`directory`), on-call
+schedules generated from layers (`schedules`), and Jira targets (`jira`)."""
 
 from .directory import (
     ChannelKind,
@@ -8,6 +8,7 @@ from .directory import (
     OnCallShift,
     Restriction,
 )
+from .jira import JiraTarget
 from .schedules import (
     LONGEST_TURN,
     SHORTEST_TURN,
@@ -23,6 +24,7 @@ __all__ = [
     "ChannelKind",
     "ContactChannel",
     "Department",
+    "JiraTarget",
     "LayerMember",
     "OnCallShift",
     "Restriction",

@@ -20,6 +20,7 @@ from .department_requests import (
     department_request_answer,
     department_request_cancel,
     department_request_close,
+    department_request_link,
     department_request_open,
 )
 from .handoffs import (
@@ -64,6 +65,7 @@ __all__ = [
     "department_request_answer",
     "department_request_cancel",
     "department_request_close",
+    "department_request_link",
     "department_request_open",
     "handoff_errors",
     "incident_advance",

@@ -185,6 +185,29 @@ def department_request_acknowledge(
 
 
 @transaction.atomic
+def department_request_link(
+    *, request: DepartmentRequest, reference: str, actor: Actor
+) -> DepartmentRequest:
+    """Record the department's own reference for a request (its tracker's issue key, e.g.
+    the Jira issue created for it), without moving the request: linking is not
+    acknowledging. Once set it stays: a second link with another reference is refused
+    (TransitionRefused), the same one is a no-op, so a retried sender links once.
+    Raises InvalidInput for an empty reference, PermissionRefused as `_move` would."""
+    reference = required(reference, "The department's reference")[:100]
+    request = _lock_request(request)
+    refused = department_request_refusal(request, actor, "link")
+    if refused:
+        raise PermissionRefused(refused)
+    if request.external_reference == reference:
+        return request
+    if request.external_reference:
+        raise TransitionRefused(f"This request is already linked to {request.external_reference}.")
+    request.external_reference = reference
+    save_record(request, actor, f"linked: {reference}")
+    return request
+
+
+@transaction.atomic
 def department_request_answer(
     *, request: DepartmentRequest, actor: Actor, answer: str
 ) -> DepartmentRequest:
