@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "inbox",
     "chatops",
     "jiraops",
+    "paging",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +234,14 @@ JIRA_EMAIL = env.str("JIRA_EMAIL", default="")
 JIRA_API_TOKEN = env.str("JIRA_API_TOKEN", default="")
 JIRA_WEBHOOK_SECRET = env.str("JIRA_WEBHOOK_SECRET", default="")
 JIRA_TIMEOUT = env.int("JIRA_TIMEOUT", default=10)
+# Paging (paging): a department with an active escalation policy and a routing key here
+# ("department-code=key,...", never stored in the database) is paged through PagerDuty's
+# Events API v2; the others by email and chat.
+PAGERDUTY_ROUTING_KEYS = env.dict("PAGERDUTY_ROUTING_KEYS", default={})
+PAGERDUTY_EVENTS_URL = env.str(
+    "PAGERDUTY_EVENTS_URL", default="https://events.pagerduty.com/v2/enqueue"
+)
+PAGERDUTY_TIMEOUT = env.int("PAGERDUTY_TIMEOUT", default=10)
 # This site's address as people reach it, for links in chat messages.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)

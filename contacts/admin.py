@@ -19,6 +19,8 @@ from .forms import ScheduleLayerForm
 from .models import (
     ContactChannel,
     Department,
+    EscalationLevel,
+    EscalationPolicy,
     JiraTarget,
     OnCallShift,
     Schedule,
@@ -233,3 +235,55 @@ class ScheduleAdmin(AuditedAdmin):
             add,
             obj.department_id,
         )
+
+
+class EscalationLevelInline(admin.TabularInline):
+    """The levels, in order. Each row's schedule and person menus share one list per page
+    (built once per request), so the page costs the same queries for 1 level or 20."""
+
+    model = EscalationLevel
+    extra = 0
+    fields = ["position", "delay_minutes", "schedule", "person"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("schedule", "person")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in ("schedule", "person") and field is not None:
+            cache = request.__dict__.setdefault("_escalation_level_choices", {})
+            if db_field.name not in cache:
+                cache[db_field.name] = list(field.choices)
+            field.choices = cache[db_field.name]
+        return field
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("schedule", "person") and field is not None:
+            # No add/change/view links: each would be a query per row and a way off the page.
+            field.widget.can_add_related = field.widget.can_change_related = False
+            field.widget.can_view_related = field.widget.can_delete_related = False
+        return field
+
+
+@admin.register(EscalationPolicy)
+class EscalationPolicyAdmin(AuditedAdmin):
+    """Who is paged when a department's request waits unacknowledged. A PagerDuty routing
+    key is the environment's (PAGERDUTY_ROUTING_KEYS), never typed in here."""
+
+    list_display = ["department", "repeat", "pagerduty_service", "is_active", "level_count"]
+    list_filter = ["is_active"]
+    fields = ["department", "repeat", "pagerduty_service", "is_active"]
+    inlines = [EscalationLevelInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("department")
+            .annotate(level_total=Count("levels"))
+        )
+
+    @admin.display(description="levels", ordering="level_total")
+    def level_count(self, obj: EscalationPolicy) -> int:
+        return obj.level_total  # type: ignore[attr-defined]

@@ -37,6 +37,10 @@ handoff_accepted = Event()
 handoff_returned = Event()
 # A ticket asked a department for help: request (DepartmentRequest), actor.
 department_requested = Event()
+# A department acknowledged a request (it is working on it): request, actor.
+department_acknowledged = Event()
+# A request to a department was closed or cancelled: request, actor.
+department_request_ended = Event()
 # A department answered a request: request (DepartmentRequest), actor.
 department_answered = Event()
 # A customer-facing target is nearly used up: ticket, clock, percent (of the target

@@ -61,7 +61,12 @@ def retry_delay(attempts: int) -> timedelta:
 def send_limit() -> timedelta:
     """The longest one send can take (its transport's timeout)."""
     return timedelta(
-        seconds=max(settings.EMAIL_TIMEOUT, settings.CHAT_TIMEOUT, settings.JIRA_TIMEOUT)
+        seconds=max(
+            settings.EMAIL_TIMEOUT,
+            settings.CHAT_TIMEOUT,
+            settings.JIRA_TIMEOUT,
+            settings.PAGERDUTY_TIMEOUT,
+        )
     )
 
 
@@ -159,6 +164,16 @@ def register_jira_sender(send: JiraSender) -> None:
     _jira_sender[:] = [send]
 
 
+# Sends a PagerDuty Events API v2 event (paging registers it). Same contract as the Jira
+# sender: DeliveryError to retry later, Undeliverable for a message that never will go.
+PagerDutySender = Callable[[OutboxMessage], None]
+_pagerduty_sender: list[PagerDutySender] = []
+
+
+def register_pagerduty_sender(send: PagerDutySender) -> None:
+    _pagerduty_sender[:] = [send]
+
+
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
     """A receiver's redirect is an answer, not an instruction: it could point the POST at
     a host the address checks refused (this machine, the private network)."""
@@ -183,6 +198,8 @@ class Transports:
             self._webhook(message)
         elif message.channel == OutboxMessage.Channel.JIRA:
             self._jira(message)
+        elif message.channel == OutboxMessage.Channel.PAGERDUTY:
+            self._pagerduty(message)
         else:
             self._chat(message)
 
@@ -232,6 +249,11 @@ class Transports:
         if not _jira_sender:
             raise Undeliverable("jira: no Jira sender is installed")
         _jira_sender[0](message)
+
+    def _pagerduty(self, message: OutboxMessage) -> None:
+        if not _pagerduty_sender:
+            raise Undeliverable("pagerduty: no PagerDuty sender is installed")
+        _pagerduty_sender[0](message)
 
     def _post(self, url: str, body: bytes, headers: dict[str, str], what: str) -> None:
         if not url.startswith(("https://", "http://")):

@@ -13,6 +13,7 @@ class OutboxMessage(FSMModelMixin, models.Model):
         CHAT = "chat", "Chat channel"
         WEBHOOK = "webhook", "Signed webhook"
         JIRA = "jira", "Jira issue"
+        PAGERDUTY = "pagerduty", "PagerDuty event"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -24,6 +24,7 @@ APPS = [
     "inbox",
     "chatops",
     "jiraops",
+    "paging",
     "config",
 ]
 MAX_LINES = 400

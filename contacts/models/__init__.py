@@ -1,5 +1,6 @@
 """The contact directory's data: departments and channels (`directory`), on-call
-schedules generated from layers (`schedules`), and Jira targets (`jira`)."""
+schedules generated from layers (`schedules`), Jira targets (`jira`) and escalation
+policies for paging (`paging`)."""
 
 from .directory import (
     ChannelKind,
@@ -9,6 +10,7 @@ from .directory import (
     Restriction,
 )
 from .jira import JiraTarget
+from .paging import MAX_DELAY_MINUTES, MAX_REPEATS, EscalationLevel, EscalationPolicy
 from .schedules import (
     LONGEST_TURN,
     SHORTEST_TURN,
@@ -20,10 +22,14 @@ from .schedules import (
 
 __all__ = [
     "LONGEST_TURN",
+    "MAX_DELAY_MINUTES",
+    "MAX_REPEATS",
     "SHORTEST_TURN",
     "ChannelKind",
     "ContactChannel",
     "Department",
+    "EscalationLevel",
+    "EscalationPolicy",
     "JiraTarget",
     "LayerMember",
     "OnCallShift",

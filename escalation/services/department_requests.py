@@ -181,6 +181,7 @@ def department_request_acknowledge(
         acknowledged_at=timezone.now(),
         external_reference=external_reference.strip() or request.external_reference,
     )
+    events.department_acknowledged.send(DepartmentRequest, request=request, actor=actor)
     return request
 
 
@@ -231,6 +232,7 @@ def department_request_answer(
 def department_request_close(*, request: DepartmentRequest, actor: Actor) -> DepartmentRequest:
     request = _lock_request(request)
     _move(request, "close", actor, "", closed_at=timezone.now())
+    events.department_request_ended.send(DepartmentRequest, request=request, actor=actor)
     return request
 
 
@@ -244,4 +246,5 @@ def department_request_cancel(
     _resume_when_nothing_pending(
         request.ticket, actor, f"request to {request.department} cancelled"
     )
+    events.department_request_ended.send(DepartmentRequest, request=request, actor=actor)
     return request

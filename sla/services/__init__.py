@@ -28,7 +28,7 @@ from .clocks import (
 from .keys import BREACH
 from .policies import POLICY_TARGET_FIELDS, Targets, sla_policy_save, targets_for, tier_time_allowed
 from .sweeper import sweep
-from .timers import timer_set, timers_cancel
+from .timers import timer_set, timers_cancel, timers_plan
 
 __all__ = [
     "BREACH",
@@ -56,4 +56,5 @@ __all__ = [
     "tier_time_allowed",
     "timer_set",
     "timers_cancel",
+    "timers_plan",
 ]

@@ -38,3 +38,29 @@ def timers_cancel(*, subject: models.Model, kinds: list[str] | None = None) -> N
         subject_type=subject_type, subject_id=subject_id, fired_at__isnull=True
     )
     (timers.filter(kind__in=kinds) if kinds else timers).delete()
+
+
+def timers_plan(
+    *, subject: models.Model, kind: str, plan: list[tuple[datetime, dict[str, Any]]]
+) -> list[Timer]:
+    """Several one-off timers of one kind on a subject at once (e.g. the pages of an
+    escalation policy), replacing its unfired ones of that kind. Unlike `timer_set`, each
+    keeps its place in the plan: the key carries its index, so two due at one instant
+    are two timers."""
+    subject_type, subject_id = subject_key(subject)
+    Timer.objects.filter(
+        subject_type=subject_type, subject_id=subject_id, kind=kind, fired_at__isnull=True
+    ).delete()
+    return Timer.objects.bulk_create(
+        [
+            Timer(
+                key=f"{subject_type.pk}:{subject_id}:{kind}:{index}:{int(due_at.timestamp())}",
+                kind=kind,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                payload=payload,
+                due_at=due_at,
+            )
+            for index, (due_at, payload) in enumerate(plan)
+        ]
+    )

@@ -25,6 +25,8 @@ def department_form(department, **changes):
         "channels-INITIAL_FORMS": 0,
         "shifts-TOTAL_FORMS": 0,
         "shifts-INITIAL_FORMS": 0,
+        "jira_target-TOTAL_FORMS": 0,
+        "jira_target-INITIAL_FORMS": 0,
     }
     if department.critical_around_the_clock:
         data["critical_around_the_clock"] = "on"
