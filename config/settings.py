@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "chatops",
     "jiraops",
     "paging",
+    "training",
+    "reviews",
 ]
 
 MIDDLEWARE = [

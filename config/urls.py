@@ -13,6 +13,8 @@ urlpatterns = [
     path("chat/", include("chatops.urls")),
     path("jira/", include("jiraops.urls")),
     path("desk/notifications/", include("notifications.urls")),
+    path("desk/training/", include("training.urls")),
+    path("desk/reviews/", include("reviews.urls")),
     path("desk/", include("escalation.urls")),
     path("desk/", include("contacts.urls")),
     path("", home.landing, name="landing"),

@@ -25,6 +25,8 @@ APPS = [
     "chatops",
     "jiraops",
     "paging",
+    "training",
+    "reviews",
     "config",
 ]
 MAX_LINES = 400

@@ -1,0 +1,10 @@
+"""Placeholder of this wave (filled by the change it names); kept linear so parallel work never forks the graph."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("contacts", "0010_paging_roles"),
+    ]
+    operations: list = []

@@ -1,0 +1,11 @@
+"""Placeholder of this wave (filled by the change it names); kept linear so parallel work never forks the graph."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("escalation", "0016_metric_auto_escalations_refused"),
+        ("sla", "0007_approvals"),
+    ]
+    operations: list = []
