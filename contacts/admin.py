@@ -25,6 +25,7 @@ from .models import (
     OnCallShift,
     Schedule,
     ScheduleLayer,
+    WorkingHours,
 )
 from .oncall import on_call_entries
 from .routing import on_call_now_by_department, open_status
@@ -113,6 +114,17 @@ class OnCallShiftAdmin(AuditedAdmin):
     list_filter = ["department", "is_override"]
     list_select_related = ["department", "person"]
     date_hierarchy = "starts_at"
+    autocomplete_fields = ["person"]
+
+
+@admin.register(WorkingHours)
+class WorkingHoursAdmin(AuditedAdmin):
+    """When a person works: non-critical email alerts to them wait for these hours; critical
+    ones go at once, copied to whoever is on call for their departments (issue 16)."""
+
+    list_display = ["person", "calendar", "note"]
+    list_select_related = ["person", "calendar"]
+    search_fields = ["person__username", "person__first_name", "person__last_name"]
     autocomplete_fields = ["person"]
 
 

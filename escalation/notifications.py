@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from core import roles
-from core.choices import Tier
+from core.choices import Priority, Tier
 from outbox.services import Outgoing, outbox_enqueue_many
 
 from .models import Ticket
@@ -63,6 +63,9 @@ def messages(
             recipient=recipient,
             subject=f"[{ticket.get_priority_display()}] {ticket.reference}: {subject}",
             body=text,
+            # Critical tickets reach people off duty at once (and whoever is on call for
+            # them); the rest wait for the recipient's working hours (outbox.hours).
+            urgent=ticket.priority == Priority.CRITICAL,
         )
         for recipient in dict.fromkeys(r for r in recipients if r)
     ]

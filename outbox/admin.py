@@ -19,6 +19,7 @@ class OutboxMessageAdmin(ReadOnlyAdminMixin, AuditedAdmin):
         "state",
         "attempts",
         "next_attempt_at",
+        "held_for",
         "sent_at",
     ]
     list_filter = ["state", "channel"]

@@ -36,6 +36,8 @@ class OutboxMessage(FSMModelMixin, models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True)
+    # Why a message waits although nothing failed: its person is off duty (outbox.hours).
+    held_for = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 

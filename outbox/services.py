@@ -16,6 +16,7 @@ from core.actors import Actor, acting_user
 from core.errors import PermissionRefused, TransitionRefused
 from core.history import save_audited
 
+from . import hours
 from .delivery import deliver, one_line
 from .models import OutboxMessage
 
@@ -61,6 +62,7 @@ def outbox_enqueue(
     body: str,
     channel: str = OutboxMessage.Channel.EMAIL,
     headers: Mapping[str, str] | None = None,
+    urgent: bool = False,
 ) -> OutboxMessage:
     """Record a message for (event, recipient) once; deliver it after the caller commits.
 
@@ -68,28 +70,27 @@ def outbox_enqueue(
     sends nothing: events may fire more than once, customers hear of them once.
     `headers` are extra email headers (threading, Reply-To), kept on the row so every
     attempt sends the same ones; a name the outbox sets itself makes the message fail.
+    An email to a person off duty waits for their working hours unless `urgent`; an
+    urgent one goes at once, copied to whoever is on call for them (`outbox.hours`).
     """
     message = OutboxMessage.objects.filter(event_key=event_key, recipient=recipient).first()
     if message is not None:
         return message
-    message = OutboxMessage(
-        event_key=event_key,
-        recipient=recipient,
-        channel=channel,
-        subject=one_line(subject)[:200],
-        body=body,
-        headers=dict(headers or {}),
-    )
+    wanted = Outgoing(event_key, recipient, subject, body, channel, headers, urgent)
+    (message, due_now), *copies = _timed([wanted])
     try:
         with transaction.atomic():
             save_audited(message, actor=acting_user())
     except IntegrityError:  # another writer recorded the same (event, recipient) just now
         return OutboxMessage.objects.get(event_key=event_key, recipient=recipient)
-    batch = _batch.get()
-    if batch is not None:
-        batch.append(message.pk)
-    else:
-        transaction.on_commit(lambda: _queue_delivery(message.pk))
+    if due_now:
+        batch = _batch.get()
+        if batch is not None:
+            batch.append(message.pk)
+        else:
+            transaction.on_commit(lambda: _queue_delivery(message.pk))
+    if copies:
+        _record(copies)  # as they are: a stand-in's copy is never timed again
     return message
 
 
@@ -103,6 +104,51 @@ class Outgoing:
     body: str
     channel: str = OutboxMessage.Channel.EMAIL
     headers: Mapping[str, str] | None = None
+    urgent: bool = False  # never waits for working hours (a critical ticket, a page)
+
+
+def _timed(messages: list[Outgoing]) -> list[tuple[OutboxMessage, bool]]:
+    """Unsaved rows for `messages`, each with whether it is due now, timed by the working
+    hours of the people they go to (`outbox.hours`), plus an urgent message's copies to
+    whoever stands in for an off-duty person (after the originals)."""
+    now = timezone.now()
+    emails = {m.recipient for m in messages if m.channel == OutboxMessage.Channel.EMAIL}
+    absent = hours.off_duty(emails, now)
+    rows: list[tuple[OutboxMessage, bool]] = []
+    copies: list[tuple[OutboxMessage, bool]] = []
+    for m in messages:
+        row = OutboxMessage(
+            event_key=m.event_key,
+            recipient=m.recipient,
+            channel=m.channel,
+            subject=one_line(m.subject)[:200],
+            body=m.body,
+            headers=dict(m.headers or {}),
+            next_attempt_at=now,
+        )
+        away = absent.get(m.recipient) if m.channel == OutboxMessage.Channel.EMAIL else None
+        if away is not None and not m.urgent:
+            row.next_attempt_at, row.held_for = away.back_at, hours.waiting_text(away)[:200]
+        elif away is not None:
+            note = f"{away.person} is off duty ({away.hours}); you are on call for them."
+            copies += [
+                (
+                    OutboxMessage(
+                        event_key=m.event_key,
+                        recipient=stand_in,
+                        channel=m.channel,
+                        subject=one_line(f"On call for {away.person}: {m.subject}")[:200],
+                        body=f"{note}\n\n{m.body}",
+                        headers=dict(m.headers or {}),
+                        next_attempt_at=now,
+                    ),
+                    True,
+                )
+                for stand_in in away.stand_ins
+                if stand_in != m.recipient
+            ]
+        rows.append((row, row.next_attempt_at <= now))
+    return rows + copies
 
 
 def outbox_enqueue_many(messages: Iterable[Outgoing]) -> list[OutboxMessage]:
@@ -116,23 +162,27 @@ def outbox_enqueue_many(messages: Iterable[Outgoing]) -> list[OutboxMessage]:
         wanted.setdefault((m.event_key, m.recipient), m)
     if not wanted:
         return []
+    return _record(_timed(list(wanted.values())))
+
+
+def _record(timed: list[tuple[OutboxMessage, bool]]) -> list[OutboxMessage]:
+    """Save the rows not yet in the outbox (by event and recipient) in a few queries and
+    queue delivery of those due now; the others wait for the per-minute drain."""
+    keys = {(row.event_key, row.recipient) for row, _ in timed}
     existing = set(
-        OutboxMessage.objects.filter(event_key__in={k for k, _ in wanted}).values_list(
+        OutboxMessage.objects.filter(event_key__in={k for k, _ in keys}).values_list(
             "event_key", "recipient"
         )
     )
-    new = [
-        OutboxMessage(
-            event_key=k,
-            recipient=r,
-            channel=m.channel,
-            subject=one_line(m.subject)[:200],
-            body=m.body,
-            headers=dict(m.headers or {}),
-        )
-        for (k, r), m in wanted.items()
-        if (k, r) not in existing
-    ]
+    new, due, seen = [], set(), set(existing)
+    for row, due_now in timed:
+        key = (row.event_key, row.recipient)
+        if key in seen:
+            continue
+        seen.add(key)
+        new.append(row)
+        if due_now:
+            due.add(id(row))
     bulk_create_with_history(
         new,
         OutboxMessage,
@@ -140,7 +190,7 @@ def outbox_enqueue_many(messages: Iterable[Outgoing]) -> list[OutboxMessage]:
         default_user=acting_user(),
         default_change_reason="queued",
     )
-    ids = [m.pk for m in new]
+    ids = [m.pk for m in new if id(m) in due]
     batch = _batch.get()
     if batch is not None:
         batch.extend(ids)

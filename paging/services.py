@@ -124,8 +124,14 @@ def paging_page(*, request: DepartmentRequest, step: Step, at: datetime) -> None
     targets = [(email, ChannelKind.EMAIL)] if email else []
     targets += [(c.value, ChannelKind.CHAT) for c in department.channels.all() if c.kind == "chat"]
     for recipient, kind in targets:
+        # A page is how someone off duty is woken: it never waits for working hours.
         outbox_enqueue(
-            event_key=event_key, recipient=recipient, channel=kind, subject=subject, body=body
+            event_key=event_key,
+            recipient=recipient,
+            channel=kind,
+            subject=subject,
+            body=body,
+            urgent=True,
         )
 
 

@@ -1,6 +1,6 @@
 """The contact directory's data: departments and channels (`directory`), on-call
 schedules generated from layers (`schedules`), Jira targets (`jira`) and escalation
-policies for paging (`paging`)."""
+policies for paging (`paging`), people's working hours (`hours`)."""
 
 from .directory import (
     ChannelKind,
@@ -9,6 +9,7 @@ from .directory import (
     OnCallShift,
     Restriction,
 )
+from .hours import WorkingHours
 from .jira import JiraTarget
 from .paging import MAX_DELAY_MINUTES, MAX_REPEATS, EscalationLevel, EscalationPolicy
 from .schedules import (
@@ -36,5 +37,6 @@ __all__ = [
     "Restriction",
     "Schedule",
     "ScheduleLayer",
+    "WorkingHours",
     "validate_turn_length",
 ]

@@ -119,5 +119,6 @@ def alert_possible_incident(ticket: Ticket) -> bool:
                 recipient=recipient,
                 subject=f"Possible incident: {ticket.category}",
                 body=body,
+                urgent=True,  # a possible outage does not wait for anyone's working hours
             )
     return True

@@ -1,10 +1,22 @@
-"""Placeholder of this wave (filled by the change it names); kept linear so parallel work never forks the graph."""
+"""Why a message waits although nothing failed (its person is off duty, issue 16)."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("outbox", "0006_pagerduty_channel"),
     ]
-    operations: list = []
+
+    operations = [
+        migrations.AddField(
+            model_name="outboxmessage",
+            name="held_for",
+            field=models.CharField(blank=True, max_length=200),
+        ),
+        migrations.AddField(
+            model_name="historicaloutboxmessage",
+            name="held_for",
+            field=models.CharField(blank=True, max_length=200),
+        ),
+    ]
