@@ -81,6 +81,30 @@ class DepartmentAdmin(AuditedAdmin):
     filter_horizontal = ["members"]
     autocomplete_fields = ["lead"]
     inlines = [ContactChannelInline, JiraTargetInline, OnCallShiftInline]
+    readonly_fields = ["on_call_setup"]
+
+    @admin.display(description="on-call schedule and escalation policy")
+    def on_call_setup(self, obj: Department) -> str:
+        """Where the department's rota and paging are kept (their own admin pages)."""
+        if obj.pk is None:
+            return "Save the department first, then add its schedule and escalation policy."
+        links = [
+            (reverse("admin:contacts_schedule_change", args=[s.pk]), f"Schedule: {s}")
+            for s in Schedule.objects.filter(department=obj).order_by("pk")
+        ] or [(reverse("admin:contacts_schedule_add") + f"?department={obj.pk}", "Add a schedule")]
+        policy = EscalationPolicy.objects.filter(department=obj).first()
+        links.append(
+            (
+                reverse("admin:contacts_escalationpolicy_change", args=[policy.pk]),
+                "Escalation policy",
+            )
+            if policy
+            else (
+                reverse("admin:contacts_escalationpolicy_add") + f"?department={obj.pk}",
+                "Add an escalation policy",
+            )
+        )
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     def get_queryset(self, request):
         return (

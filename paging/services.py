@@ -159,9 +159,12 @@ def paging_start(*, request: DepartmentRequest) -> None:
         sla.timers_plan(subject=request, kind=PAGE_TIMER, plan=later)
 
 
-def paging_stop(*, request: DepartmentRequest) -> None:
+def paging_stop(*, request: DepartmentRequest, action: str = "resolve") -> None:
     """Acknowledged, answered, closed or cancelled: cancel the pages still to come and,
-    when PagerDuty was paged, resolve its alert (once: the outbox keys it per request)."""
+    when PagerDuty was paged, tell it (`acknowledge` when the department acknowledged,
+    `resolve` when the request was answered or ended; each once: the outbox keys it)."""
+    if action not in ("acknowledge", "resolve"):
+        raise ValueError(f"PagerDuty has no event action {action!r}")
     with transaction.atomic():
         sla.timers_cancel(subject=request, kinds=[PAGE_TIMER])
         triggered = OutboxMessage.objects.filter(
@@ -170,11 +173,11 @@ def paging_stop(*, request: DepartmentRequest) -> None:
         ).first()
         if triggered is None:
             return
-        event = {"event_action": "resolve", "dedup_key": dedup_key(request)}
+        event = {"event_action": action, "dedup_key": dedup_key(request)}
         outbox_enqueue(
-            event_key=f"department-request:{request.pk}:pagerduty-resolve",
+            event_key=f"department-request:{request.pk}:pagerduty-{action}",
             recipient=triggered.recipient,
             channel=OutboxMessage.Channel.PAGERDUTY,
-            subject=f"Resolve: {triggered.subject}"[:200],
+            subject=f"{action.title()}: {triggered.subject}"[:200],
             body=json.dumps(event, indent=1),
         )

@@ -1,7 +1,8 @@
 """PagerDuty (issue 16): a department with a routing key in the environment is paged
 through the Events API v2 instead of email and chat: each due level triggers with the
-dedup key "department-request-<pk>", and the acknowledgement resolves it with the same
-key. The key itself is never stored, not even in the outbox."""
+dedup key "department-request-<pk>"; the department's acknowledgement acknowledges it and
+the answer resolves it, with the same key. The key itself is never stored, not even in
+the outbox."""
 
 from datetime import timedelta
 
@@ -23,16 +24,20 @@ def acknowledge(at, agent, django_capture_on_commit_callbacks):
     return run
 
 
-def test_trigger_then_resolve_with_the_same_dedup_key_and_the_routing_key(
-    policy, pagerduty, ask, acknowledge
+def test_trigger_acknowledge_then_resolve_with_the_same_dedup_key_and_the_routing_key(
+    policy, pagerduty, ask, acknowledge, at, agent, django_capture_on_commit_callbacks
 ):
     request = ask()
     acknowledge(request)
-    trigger, resolve = pagerduty.events
+    with at(OPENED + timedelta(minutes=30)):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.department_request_answer(request=request, actor=agent, answer="Refunded")
+    trigger, ack, resolve = pagerduty.events
     key = f"department-request-{request.pk}"
     assert (trigger["event_action"], trigger["dedup_key"]) == ("trigger", key)
+    assert (ack["event_action"], ack["dedup_key"]) == ("acknowledge", key)
     assert (resolve["event_action"], resolve["dedup_key"]) == ("resolve", key)
-    assert trigger["routing_key"] == resolve["routing_key"] == "R0UTINGKEY0123456789"
+    assert {e["routing_key"] for e in pagerduty.events} == {"R0UTINGKEY0123456789"}
     payload = trigger["payload"]
     assert payload["severity"] and "Billing is needed (level 1)" in payload["summary"]
     assert payload["custom_details"]["paged"] == "alice"

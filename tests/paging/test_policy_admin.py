@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contacts.models import EscalationLevel, EscalationPolicy
+from contacts.models import Department, EscalationLevel, EscalationPolicy
 
 ADD = reverse("admin:contacts_escalationpolicy_add")
 
@@ -101,3 +101,21 @@ def test_the_policy_page_costs_the_same_queries_for_two_levels_or_six(
         assert client.get(lists).status_code == 200
     assert len(six) == len(two)
     assert len(six_listed) == len(two_listed)
+
+
+def test_the_department_page_links_its_schedule_and_policy_or_offers_to_add_them(
+    client_as, directory_admin, policy, billing
+):
+    page = reverse("admin:contacts_department_change", args=[billing.pk])
+    html = client_as(directory_admin).get(page).content.decode()
+    schedule = billing.schedules.get()
+    assert reverse("admin:contacts_schedule_change", args=[schedule.pk]) in html
+    assert reverse("admin:contacts_escalationpolicy_change", args=[policy.pk]) in html
+    other = Department.objects.get(code="security")
+    html = (
+        client_as(directory_admin)
+        .get(reverse("admin:contacts_department_change", args=[other.pk]))
+        .content.decode()
+    )
+    assert "Add a schedule" in html and "Add an escalation policy" in html
+    assert f"?department={other.pk}" in html
