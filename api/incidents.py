@@ -1,8 +1,9 @@
 """Major incidents over the API (003 "In Case of Major Incident"): read them, and, as a
-lead, declare one, link the tickets it explains and move it to identified, monitoring or
-resolved. The same services as the admin, so customers hear of it exactly once."""
+lead, declare one, link (and unlink) the tickets it explains, post status updates at the
+cadence of its priority and move it to identified, monitoring or resolved. The same
+services as the admin, so customers hear of it exactly once per update."""
 
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,9 +14,16 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from core.choices import Priority
 from core.errors import InvalidInput
-from escalation.models import MajorIncident, Ticket
-from escalation.services import incident_advance, incident_declare, incident_link_tickets
+from escalation.models import IncidentUpdate, MajorIncident, Ticket
+from escalation.services import (
+    incident_advance,
+    incident_declare,
+    incident_link_tickets,
+    incident_post_update,
+    incident_unlink_tickets,
+)
 
 from .idempotency import once
 from .problems import PROBLEM_RESPONSES
@@ -29,6 +37,9 @@ class IncidentSerializer(serializers.ModelSerializer):
     tickets = serializers.IntegerField(
         source="ticket_count", read_only=True, help_text="How many tickets are linked."
     )
+    next_update_due = serializers.SerializerMethodField(
+        help_text="When the next status update may be posted (empty once resolved)."
+    )
 
     class Meta:
         model = MajorIncident
@@ -36,7 +47,9 @@ class IncidentSerializer(serializers.ModelSerializer):
             "id",
             "title",
             "affected_service",
+            "priority",
             "state",
+            "next_update_due",
             "holding_message",
             "resolution_message",
             "declared_by",
@@ -46,10 +59,23 @@ class IncidentSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_next_update_due(self, obj) -> str | None:
+        """From the annotated last update (no query per row); the service's rule."""
+        if not obj.is_running:
+            return None
+        due = (obj.last_update_at or obj.declared_at) + obj.update_every
+        return serializers.DateTimeField().to_representation(due)
+
 
 class DeclareSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     affected_service = serializers.CharField(max_length=200)
+    priority = serializers.ChoiceField(
+        choices=Priority.choices,
+        default=Priority.CRITICAL,
+        help_text="Status-update cadence: critical hourly, high every 4 hours, medium and "
+        "low daily.",
+    )
     holding_message = serializers.CharField(
         max_length=5000,
         help_text="Sent once to every linked customer; may use {customer_name} and "
@@ -64,6 +90,21 @@ class LinkSerializer(serializers.Serializer):
         max_length=MAX_LINKED,
         help_text="Ticket references, e.g. ESC-000123.",
     )
+
+
+class UpdateSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = IncidentUpdate
+        fields = ["id", "text", "author", "posted_at", "customers_told"]
+        read_only_fields = ["id", "author", "posted_at", "customers_told"]
+        extra_kwargs = {"text": {"max_length": 5000}}
+
+
+class UnlinkedSerializer(serializers.Serializer):
+    unlinked = serializers.IntegerField(help_text="Tickets unlinked by this call.")
+    incident = IncidentSerializer()
 
 
 class LinkedSerializer(serializers.Serializer):
@@ -108,7 +149,8 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self):
         return MajorIncident.objects.select_related("declared_by").annotate(
-            ticket_count=Count("tickets")
+            ticket_count=Count("tickets", distinct=True),
+            last_update_at=Max("updates__posted_at"),
         )
 
     def _fresh(self, pk: int) -> MajorIncident:
@@ -157,6 +199,55 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return once(request, lambda: self._link(request, incident))
 
     def _link(self, request, incident: MajorIncident) -> Response:
+        found = self._tickets(request)
+        linked = incident_link_tickets(
+            incident=incident, actor=request.user, tickets=Ticket.objects.filter(pk__in=found)
+        )
+        body = {"linked": linked, "incident": IncidentSerializer(self._fresh(incident.pk)).data}
+        return Response(body)
+
+    @extend_schema(
+        operation_id="incidents_unlink_tickets",
+        request=LinkSerializer,
+        responses={200: UnlinkedSerializer, **PROBLEM_RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path="tickets/unlink")
+    def unlink(self, request, pk=None):
+        """Unlink tickets the incident does not explain: their clocks run again, the time
+        suspended not counted. Tickets not linked to it are left alone."""
+        incident = self.get_object()
+        return once(request, lambda: self._unlink(request, incident))
+
+    def _unlink(self, request, incident: MajorIncident) -> Response:
+        found = self._tickets(request)
+        unlinked = incident_unlink_tickets(
+            incident=incident, actor=request.user, tickets=Ticket.objects.filter(pk__in=found)
+        )
+        body = {"unlinked": unlinked, "incident": IncidentSerializer(self._fresh(incident.pk)).data}
+        return Response(body)
+
+    @extend_schema(
+        operation_id="incidents_post_update",
+        request=UpdateSerializer,
+        responses={201: UpdateSerializer, **PROBLEM_RESPONSES},
+    )
+    @action(detail=True, methods=["post"], url_path="updates")
+    def post_update(self, request, pk=None):
+        """Post a status update: each linked customer gets it once. Sooner than the cadence
+        of the incident's priority is a 409 naming when the next one is due."""
+        incident = self.get_object()
+        return once(request, lambda: self._post_update(request, incident))
+
+    def _post_update(self, request, incident: MajorIncident) -> Response:
+        data = UpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        update = incident_post_update(
+            incident=incident, actor=request.user, text=data.validated_data["text"]
+        )
+        return Response(UpdateSerializer(update).data, status=status.HTTP_201_CREATED)
+
+    def _tickets(self, request) -> set[int]:
+        """The posted references as ticket ids; an unknown one refuses the whole call."""
         data = LinkSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         references = data.validated_data["tickets"]
@@ -167,11 +258,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if unknown:
             message = "No such tickets: " + ", ".join(sorted(unknown)[:20])
             raise InvalidInput(message, field_errors={"tickets": [message]})
-        linked = incident_link_tickets(
-            incident=incident, actor=request.user, tickets=Ticket.objects.filter(pk__in=found)
-        )
-        body = {"linked": linked, "incident": IncidentSerializer(self._fresh(incident.pk)).data}
-        return Response(body)
+        return found
 
     @extend_schema(
         operation_id="incidents_step",

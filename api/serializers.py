@@ -104,6 +104,14 @@ class TicketCreateSerializer(serializers.Serializer):
         return found
 
 
+class HeldSerializer(serializers.Serializer):
+    """202: the change waits for a second person (a four-eyes approval or a trainee's
+    mentor, issue 17); nothing has changed yet."""
+
+    held = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
 class TicketUpdateSerializer(serializers.Serializer):
     """The descriptive fields an owner (or a lead) may change; state moves are actions.
     Lowering the priority relaxes the SLA, so only a lead may do it."""

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from core.errors import InvalidInput
 from escalation.actions import ticket_action_service
 from escalation.forms import ACTION_FORMS
+from escalation.holds import Held
 from escalation.models import Ticket
 from escalation.policies import TICKET_ACTIONS, opened_by, tickets_visible_to
 from escalation.selectors import ticket_route, with_sla_status
@@ -27,6 +28,7 @@ from .directory import RouteSerializer, route_data
 from .idempotency import HEADER, once
 from .problems import PROBLEM_RESPONSES
 from .serializers import (
+    HeldSerializer,
     TicketCreateSerializer,
     TicketFilterSerializer,
     TicketSerializer,
@@ -158,7 +160,7 @@ class TicketViewSet(
         operation_id="tickets_update",
         request=TicketUpdateSerializer,
         parameters=[IDEMPOTENCY],
-        responses={200: TicketSerializer, **PROBLEM_RESPONSES},
+        responses={200: TicketSerializer, 202: HeldSerializer, **PROBLEM_RESPONSES},
     )
     def partial_update(self, request, reference=None):
         """Change the subject, description, priority or category (the owner or a lead; a
@@ -169,7 +171,11 @@ class TicketViewSet(
         ticket = self.get_object()
         data = TicketUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ticket_update(ticket=ticket, actor=request.user, changes=dict(data.validated_data))
+        outcome = ticket_update(
+            ticket=ticket, actor=request.user, changes=dict(data.validated_data)
+        )
+        if isinstance(outcome, Held):  # a lower priority waits for a second person (issue 17)
+            return Response({"held": True, "detail": outcome.message}, status=202)
         return Response(self.get_serializer(self.fresh().get(pk=ticket.pk)).data)
 
     @extend_schema(
@@ -181,14 +187,16 @@ class TicketViewSet(
                 "code", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(TICKET_ACTIONS)
             ),
         ],
-        responses={200: TicketSerializer, **PROBLEM_RESPONSES},
+        responses={200: TicketSerializer, 202: HeldSerializer, **PROBLEM_RESPONSES},
         description=(
             "Run one of the ticket's actions, with the fields of the desk's form for it: "
             "escalate (to_tier, reason, summary, impact, troubleshooting, questions, "
             "customer_expectation, ...), accept_escalation, return_escalation (reason), "
             "log_contact (direction, channel, body), resolve, wait_on_customer, ... A customer "
             "message (log_contact, direction inbound) counts toward the 3+ contacts rule and "
-            "resumes a clock paused while waiting on the customer."
+            "resumes a clock paused while waiting on the customer. An action that waits for a "
+            "second person (a four-eyes approval, a trainee's mentor) answers 202 and changes "
+            "nothing yet."
         ),
     )
     @action(detail=True, methods=["post"], url_path="actions/(?P<code>[a-z_]{1,40})")
@@ -208,7 +216,11 @@ class TicketViewSet(
                 "Some fields are missing or wrong; nothing was changed.",
                 field_errors=form_errors(form),
             )
-        ticket_action_service(code)(ticket=ticket, actor=request.user, **form.service_kwargs())
+        outcome = ticket_action_service(code)(
+            ticket=ticket, actor=request.user, **form.service_kwargs()
+        )
+        if isinstance(outcome, Held):  # a trainee's: waits for the mentor, nothing changed
+            return Response({"held": True, "detail": outcome.message}, status=202)
         # As it is now, even if the action moved it out of this account's sight (a return).
         return Response(self.get_serializer(self.fresh().get(pk=ticket.pk)).data)
 

@@ -33,7 +33,8 @@ def register_history_page(view: HistoryPage) -> None:
 
 class _KnownValuesOnly:
     """An autocomplete widget redisplaying a refused form shows only values that can be
-    ids: a posted 'abc' for a numeric key would otherwise be a 500 while rendering."""
+    ids: a posted 'abc' (or a 30-digit number) for a numeric key would otherwise be a 500
+    while rendering."""
 
     def optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
@@ -41,9 +42,11 @@ class _KnownValuesOnly:
         known = []
         for item in value:
             try:
-                target.to_python(item)
+                id_ = target.to_python(item)
             except ValidationError:
                 continue
+            if isinstance(id_, int) and not -(2**63) <= id_ < 2**63:
+                continue  # no database row has it, and SQLite cannot even look it up
             known.append(item)
         return super().optgroups(name, known, attr)
 

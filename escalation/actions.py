@@ -37,6 +37,7 @@ class ActionResult:
     form: ActionForm
     done: bool = False
     templates: list = field(default_factory=list)
+    outcome: Any = None  # what the service returned (a `holds.Held`: waiting for review)
 
 
 def ticket_action_service(action: str) -> Callable[..., Any]:
@@ -73,7 +74,7 @@ def run_ticket_action(request, ticket: Ticket, action: str) -> ActionResult:
     if request.method == "POST" and form.is_valid():
         try:
             service = ticket_action_service(action)
-            service(ticket=ticket, actor=request.user, **form.service_kwargs())
+            result.outcome = service(ticket=ticket, actor=request.user, **form.service_kwargs())
         except ApplicationError as exc:
             show_refusal_on_form(form, exc)
         else:

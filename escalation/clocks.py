@@ -157,10 +157,7 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
         sla.timers_cancel(subject=ticket, kinds=[ACK_FOLLOW_UP_TIMER])
         _start_tier_clock(ticket, at, kept(ticket))
     elif code == "wait_on_customer":
-        if ticket.sla_pause_when_waiting:  # the ticket's version says, not today's policy
-            paused = (ClockKind.RESOLUTION, ClockKind.NEXT_UPDATE, ClockKind.TIER)
-            for clock in sla.running_clocks(ticket, *paused):
-                sla.clock_pause(clock=clock, at=at, reason=ClockPause.Reason.WAITING_ON_CUSTOMER)
+        pause_while_waiting(ticket, at)
     elif code == "resume":
         for clock in sla.running_clocks(ticket):
             sla.clock_resume(clock=clock, at=at)
@@ -207,7 +204,28 @@ def on_transition(ticket: Ticket, code: str, at: datetime) -> None:
             sla.clocks_void(subject=ticket)
         sla.timers_cancel(subject=ticket, kinds=[STALE_TIMER, ACK_FOLLOW_UP_TIMER])
     _arm_stale(ticket, at)
+    hold_for_incident(ticket, at)
     refresh(ticket)
+
+
+def pause_while_waiting(ticket: Ticket, at: datetime) -> None:
+    """A ticket waiting on its customer stops its clocks if its kept policy version says so
+    (not today's policy); also after an incident that held them lets go (issue 17)."""
+    if ticket.state != TicketState.WAITING_ON_CUSTOMER or not ticket.sla_pause_when_waiting:
+        return
+    paused = (ClockKind.RESOLUTION, ClockKind.NEXT_UPDATE, ClockKind.TIER)
+    for clock in sla.running_clocks(ticket, *paused):
+        sla.clock_pause(clock=clock, at=at, reason=ClockPause.Reason.WAITING_ON_CUSTOMER)
+
+
+def hold_for_incident(ticket: Ticket, at: datetime) -> None:
+    """A running major incident governs the ticket: every clock a transition or an update
+    (re)started waits for it too, and so does the stale-ticket rule (issue 17; lifted by
+    escalation.services.incident_children)."""
+    incident = ticket.incident if ticket.incident_id and ticket.is_active else None
+    if incident is not None and incident.is_running:
+        sla.clocks_suspend(subject=ticket, at=at, reason=ClockPause.Reason.INCIDENT)
+        sla.timers_cancel(subject=ticket, kinds=[STALE_TIMER])
 
 
 def _around_the_clock(terms: Kept) -> Kept:
@@ -244,6 +262,7 @@ def customer_updated(ticket: Ticket, at: datetime) -> None:
     if ticket.state in (TicketState.OPEN, TicketState.ESCALATED, TicketState.WAITING_ON_DEPARTMENT):
         _start_update_cycle(ticket, at)
     _arm_stale(ticket, at)
+    hold_for_incident(ticket, at)
 
 
 def reapply(ticket: Ticket) -> int | None:

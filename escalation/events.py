@@ -55,3 +55,7 @@ sla_breached = Event()
 # An identity verification was decided (verified, approved, rejected, locked, expired):
 # request (VerificationRequest), actor (user or None).
 verification_decided = Event()
+# A four-eyes action waits for a second person: request (ApprovalRequest), actor (requester).
+approval_requested = Event()
+# A four-eyes request was approved (its action ran) or rejected: request, actor (decider).
+approval_decided = Event()

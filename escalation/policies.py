@@ -58,9 +58,20 @@ TICKET_ACTIONS: dict[str, TicketAction] = {
         TicketAction("log_contact", "Log contact or note", "updated"),
         TicketAction("request_department", "Request department help", "sent to a department"),
         TicketAction("reapply_sla", "Re-apply current SLA policy", "re-targeted"),
+        TicketAction("pause_sla", "Pause SLA clocks", "paused"),
+        TicketAction("resume_sla", "Resume SLA clocks", "resumed"),
         TicketAction("record_rca", "Record root-cause analysis", "documented"),
     ]
 }
+
+
+# When a ticket's SLA clocks run and may be paused by hand (a four-eyes action, 017).
+CLOCKS_IN_WORK = (
+    TicketState.NEW,
+    TicketState.OPEN,
+    TicketState.ESCALATED,
+    TicketState.WAITING_ON_DEPARTMENT,
+)
 
 
 def is_lead(user) -> bool:
@@ -122,6 +133,13 @@ def refusal(ticket: Ticket, user, code: str) -> str | None:
         if not ticket.is_active:
             return f"{ticket.reference} is {state}: its SLA clocks have stopped."
         return None
+    if code in ("pause_sla", "resume_sla"):
+        if ticket.state not in CLOCKS_IN_WORK:
+            return f"{ticket.reference} is {state}: its SLA clocks are not running."
+        if code == "pause_sla" and ticket.sla_paused:
+            return f"The SLA clocks of {ticket.reference} are already paused."
+        if code == "resume_sla" and not ticket.sla_paused:
+            return f"The SLA clocks of {ticket.reference} are running."
     if code in ("log_contact", "request_department") and ticket.state in (
         TicketState.CLOSED,
         TicketState.CANCELLED,

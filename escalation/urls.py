@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .desk import department_requests, home, tickets, verification
+from .desk import approvals, department_requests, home, tickets, verification
 
 app_name = "desk"
 urlpatterns = [
     path("", tickets.queue, name="queue"),
     path("home/", home.lead_home, name="home"),
+    path("approval/<int:pk>/decide/", approvals.approval_decide_view, name="approval_decide"),
     path("search/", tickets.search, name="search"),
     path("ticket/new/", tickets.ticket_new, name="ticket_new"),
     path("ticket/<int:pk>/", tickets.ticket, name="ticket"),

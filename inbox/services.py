@@ -14,7 +14,7 @@ from django_fsm import can_proceed, has_transition_perm
 from core.actors import Actor, system_user
 from core.errors import ApplicationError, InvalidInput, PermissionRefused, TransitionRefused
 from core.history import save_audited
-from escalation.models import Channel, Direction, Ticket, TicketState
+from escalation.models import Channel, Communication, Direction, Ticket, TicketState
 from escalation.services.communications import communication_log
 
 from .models import InboundEmail
@@ -146,6 +146,8 @@ def inbound_email_attach(
         channel=Channel.EMAIL,
         body=body,
     )
+    if not isinstance(communication, Communication):  # only what is sent out can be held
+        raise InvalidInput(communication.message)
     locked.attach()
     locked.ticket, locked.communication = ticket, communication
     locked.reviewed_by, locked.reviewed_at = actor, timezone.now()

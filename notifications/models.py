@@ -14,6 +14,8 @@ class Kind(models.TextChoices):
     VERIFICATION_REJECTED = "verification_rejected", "Verification rejected"
     DEPARTMENT_ANSWERED = "department_answered", "A department answered"
     SLA_BREACHED = "sla_breached", "SLA breached on your ticket"
+    APPROVAL_WAITING = "approval_waiting", "A four-eyes request waits for approval"
+    APPROVAL_DECIDED = "approval_decided", "Your four-eyes request was decided"
 
 
 class Notification(models.Model):

@@ -16,6 +16,7 @@ from escalation.models import DepartmentRequest, Escalation, Ticket
 from sla.models import Clock
 from verification.models import VerificationRequest, VerificationState
 
+from . import approvals
 from .models import Kind
 from .services import notify
 
@@ -151,3 +152,4 @@ RECEIVERS: dict[events.Event, Callable[..., None]] = {
 def connect() -> None:
     for event, receiver in RECEIVERS.items():
         event.connect(receiver, dispatch_uid=f"notifications.{receiver.__name__}")
+    approvals.connect()

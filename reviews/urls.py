@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401  (the pages come with the feature)
+from django.urls import path
+
+from . import views
 
 app_name = "reviews"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.last_month_pack, name="current"),
+    path("actions/new/", views.action_create, name="action_create"),
+    path("actions/<int:pk>/<slug:step>/", views.action_step, name="action_step"),
+    path("<str:month>/", views.pack, name="pack"),
+    path("<str:month>/csv/<slug:table>/", views.export, name="export"),
+]

@@ -328,6 +328,8 @@ class ClockPause(models.Model):
     class Reason(models.TextChoices):
         WAITING_ON_CUSTOMER = "waiting_on_customer", "Waiting on customer"
         WAITING_ON_DEPARTMENT = "waiting_on_department", "Waiting on department"
+        # A major incident governs the subject: its own targets wait for the incident.
+        INCIDENT = "incident", "Major incident"
         OTHER = "other", "Other"
 
     clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="pauses")

@@ -9,3 +9,11 @@ class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = "Training"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported here: services import models, which need the app registry ready.
+        from escalation.holds import register_hold
+
+        from .services import hold_for_review
+
+        register_hold(hold_for_review)

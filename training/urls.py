@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401  (the pages come with the feature)
+from django.urls import path
+
+from . import views
 
 app_name = "training"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.review_list, name="review_list"),
+    path("held/<int:pk>/", views.held_detail, name="held"),
+    path("held/<int:pk>/<slug:action>/", views.held_review, name="held_review"),
+    path("reviews/<int:pk>/reviewed/", views.entry_reviewed, name="entry_reviewed"),
+    path("agents/<int:user_id>/", views.learning_view, name="learning"),
+]

@@ -4,6 +4,6 @@ Thin hooks only: every write goes through escalation.services, by way of
 `core.admin_steps.ServiceAdminMixin` (step buttons, and add/change forms saved by a service).
 """
 
-from . import customers, decision_matrix, incidents, tickets, workflow
+from . import approvals, customers, decision_matrix, incidents, tickets, workflow
 
-__all__ = ["customers", "decision_matrix", "incidents", "tickets", "workflow"]
+__all__ = ["approvals", "customers", "decision_matrix", "incidents", "tickets", "workflow"]

@@ -6,7 +6,7 @@ Every write is one service: the buttons are steps (`TicketActionStep`), adding c
 
 from dataclasses import dataclass
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -23,6 +23,7 @@ from sla.selectors import clocks_for
 
 from ..actions import ticket_action_form, ticket_action_service
 from ..forms import TicketAddForm, TicketChangeForm
+from ..holds import Held
 from ..metrics.admin import MetricFilter
 from ..models import IncidentState, MajorIncident, SlaStatus, Ticket, TicketState
 from ..policies import EDITABLE_FIELDS, TICKET_ACTIONS, scope_to_user
@@ -81,6 +82,8 @@ class TicketActionStep(AdminStep):
         return ticket_action_form(request, obj, self.code)
 
     def done_message(self, obj, result) -> str:
+        if isinstance(result, Held):  # waits for a second person (issue 17): nothing changed
+            return f"{obj.reference}: {result.message}"
         return f"{obj.reference} {TICKET_ACTIONS[self.code].verb}."
 
     def extra_context(self, request, obj, form) -> dict:
@@ -330,7 +333,12 @@ class TicketAdmin(ServiceAdminMixin, AuditedAdmin):
         data = form.cleaned_data
         if obj is not None:
             changes = {f: data[f] for f in form.changed_data if f in EDITABLE_FIELDS}
-            return ticket_update(ticket=obj, actor=request.user, changes=changes)
+            saved = ticket_update(ticket=obj, actor=request.user, changes=changes)
+            if isinstance(saved, Held):  # a lower priority waits for a second person (issue 17)
+                messages.warning(request, saved.message)
+                obj.refresh_from_db()
+                return obj
+            return saved
         return ticket_create(
             actor=request.user,
             customer=data["customer"],

@@ -24,6 +24,8 @@ from sla.models import SlaSettings
 from verification.models import VerificationRequest, VerificationState
 
 from ..models import (
+    APPROVE_PERMISSION,
+    ApprovalState,
     Escalation,
     EscalationState,
     IncidentState,
@@ -33,6 +35,7 @@ from ..models import (
 )
 from ..policies import is_lead
 from ..selectors import sla_status_conditions, ticket_list_queryset
+from .approvals import pending_approvals
 from .base import desk_role_required
 
 AUDIT_TRAIL = "audit.view_audit_trail"
@@ -86,10 +89,21 @@ def _changelist(name: str, **params: str) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def what_needs_a_lead(user, now: datetime) -> list[Need]:
+def what_needs_a_lead(user, now: datetime, four_eyes: int | None = None) -> list[Need]:
     """Counts of what waits for a lead right now, each linking to the admin list that
-    shows exactly those rows (the same conditions as its filters). Five queries."""
+    shows exactly those rows (the same conditions as its filters). Five queries.
+    `four_eyes`: how many SLA-critical actions wait for a second person (issue 17),
+    counted by the caller with the list it shows; None for someone who may not decide."""
     needs = []
+    if four_eyes is not None:
+        needs.append(
+            Need(
+                "four_eyes",
+                "SLA-critical actions waiting for a second person's approval",
+                four_eyes,
+                _changelist("escalation_approvalrequest", state__exact=ApprovalState.PENDING),
+            )
+        )
     if user.has_perm(APPROVE):
         needs.append(
             Need(
@@ -162,8 +176,17 @@ def lead_home(request: HttpRequest) -> HttpResponse:
     if not is_lead(request.user):
         return redirect("desk:queue")
     now = timezone.now()
+    approvals, waiting = None, None
+    if request.user.has_perm(APPROVE_PERMISSION):
+        approvals = pending_approvals(request.user)
+        waiting = approvals[0].total if approvals else 0
     return render(
         request,
         "desk/home.html",
-        {"needs": what_needs_a_lead(request.user, now), "urgent": most_urgent(now), "now": now},
+        {
+            "needs": what_needs_a_lead(request.user, now, waiting),
+            "urgent": most_urgent(now),
+            "approvals": approvals,
+            "now": now,
+        },
     )

@@ -14,6 +14,7 @@ from verification.selectors import verification_requests_for
 
 from ..actions import run_ticket_action
 from ..forms import NewTicketForm
+from ..holds import Held
 from ..models import HandoffInfo
 from ..policies import TICKET_ACTIONS, department_request_refusal, refusal, tickets_visible_to
 from ..selectors import (
@@ -142,6 +143,9 @@ def ticket_action(request, pk: int, action: str):
         messages.error(request, message)
         return redirect("desk:ticket", pk=item.pk)
     result = run_ticket_action(request, item, action)
+    if result.done and isinstance(result.outcome, Held):  # a trainee's: nothing changed yet
+        messages.info(request, f"{item.reference}: {result.outcome.message}")
+        return redirect("desk:ticket", pk=item.pk)
     if result.done:
         messages.success(request, _done_message(item, action, result.form))
         return redirect("desk:ticket", pk=item.pk)

@@ -23,7 +23,12 @@ from .actions import (
 from .categories import CategoryForm
 from .department_requests import RequestAcknowledgeForm, RequestAnswerForm, RequestCancelForm
 from .desk import NewTicketForm
-from .incidents import IncidentResolveForm, MajorIncidentForm
+from .incidents import (
+    IncidentResolveForm,
+    IncidentUnlinkForm,
+    IncidentUpdateForm,
+    MajorIncidentForm,
+)
 from .tickets import TicketAddForm, TicketChangeForm
 
 __all__ = [
@@ -37,6 +42,8 @@ __all__ = [
     "DepartmentRequestForm",
     "EscalateForm",
     "IncidentResolveForm",
+    "IncidentUnlinkForm",
+    "IncidentUpdateForm",
     "MajorIncidentForm",
     "NewTicketForm",
     "NoteForm",

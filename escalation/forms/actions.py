@@ -316,5 +316,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "log_contact": CommunicationForm,
     "request_department": DepartmentRequestForm,
     "reapply_sla": NoteForm,
+    "pause_sla": ReasonRequiredForm,
+    "resume_sla": NoteForm,
     "record_rca": RcaForm,
 }

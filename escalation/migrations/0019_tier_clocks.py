@@ -1,4 +1,5 @@
-"""Placeholder of this wave (filled by the change it names); kept linear so parallel work never forks the graph."""
+"""Tier clocks (issue 17) store nothing new: which tier held a clock is read off the
+tier clocks and the hand-offs. Kept (empty) so the migration graph stays linear."""
 
 from django.db import migrations
 

@@ -1,4 +1,5 @@
-"""Placeholder of this wave (filled by the change it names); kept linear so parallel work never forks the graph."""
+"""Reserved for the performance work (issue 18); empty so far, kept so the migration
+graph stays linear."""
 
 from django.db import migrations
 

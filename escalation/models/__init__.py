@@ -2,6 +2,13 @@
 
 from core.choices import Priority, RiskLevel, Tier
 
+from .approvals import (
+    APPROVE_PERMISSION,
+    ApprovalKind,
+    ApprovalRequest,
+    ApprovalRule,
+    ApprovalState,
+)
 from .categories import Category, CategoryGroup, HandoffInfo, validate_handoff_items
 from .communications import (
     PLACEHOLDERS,
@@ -24,7 +31,7 @@ from .handoffs import (
     StayEnd,
     Trigger,
 )
-from .incidents import IncidentState, MajorIncident
+from .incidents import UPDATE_CADENCE, IncidentState, IncidentUpdate, MajorIncident
 from .metrics import UNITS, Comparison, Metric, MetricTarget
 from .resolution import RootCauseAnalysis
 from .tickets import (
@@ -38,12 +45,19 @@ from .tickets import (
 )
 
 __all__ = [
+    "APPROVE_PERMISSION",
+    "ApprovalKind",
+    "ApprovalRequest",
+    "ApprovalRule",
+    "ApprovalState",
     "UNITS",
     "Comparison",
     "Metric",
     "MetricTarget",
     "IncidentState",
+    "IncidentUpdate",
     "MajorIncident",
+    "UPDATE_CADENCE",
     "RootCauseAnalysis",
     "AUTOMATIC_TRIGGERS",
     "PLACEHOLDERS",

@@ -1,11 +1,32 @@
-"""Major incidents (003 "In Case of Major Incident"): many tickets, one story, one message."""
+"""Major incidents (003 "In Case of Major Incident"): many tickets, one story, one message.
+
+While an incident runs it governs its linked tickets (issue 17): their SLA clocks wait
+for it, its status updates reach each of their customers once, and resolving it resolves
+them.
+"""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.choices import Priority
 from core.history import AuditedHistory
+
+REFERENCE_PREFIX = "INC-"
+
+# How often customers may hear from a running incident, by its priority (001 "Response
+# Time Guidelines": status update critical every 1-2 hours, high every 4 hours, medium
+# daily; low has no cadence there, so it gets medium's). The shortest of 001's ranges:
+# an update posted sooner than this after the last one is refused, naming when it is due.
+UPDATE_CADENCE = {
+    Priority.CRITICAL: timedelta(hours=1),
+    Priority.HIGH: timedelta(hours=4),
+    Priority.MEDIUM: timedelta(days=1),
+    Priority.LOW: timedelta(days=1),
+}
 
 
 class IncidentState(models.TextChoices):
@@ -18,6 +39,13 @@ class IncidentState(models.TextChoices):
 class MajorIncident(ConcurrentTransitionMixin, models.Model):
     title = models.CharField(max_length=200)
     affected_service = models.CharField("feature or service affected", max_length=200)
+    priority = models.CharField(
+        max_length=10,
+        choices=Priority.choices,
+        default=Priority.CRITICAL,
+        help_text="Sets how often customers get a status update (critical hourly, high every "
+        "4 hours, medium and low daily).",
+    )
     holding_message = models.TextField(
         help_text="Sent once to every linked customer. Do not speculate about the cause, give "
         "ETAs or promise compensation."
@@ -34,11 +62,27 @@ class MajorIncident(ConcurrentTransitionMixin, models.Model):
 
     history = AuditedHistory()
 
+    # Set by `incident_advance(step="resolve")`: linked tickets it could not resolve.
+    left_open: list
+
     class Meta:
         ordering = ["-declared_at"]
 
     def __str__(self) -> str:
         return f"Incident #{self.pk}: {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"{REFERENCE_PREFIX}{self.pk:06d}"
+
+    @property
+    def is_running(self) -> bool:
+        """Whether it governs its linked tickets (their clocks wait for it)."""
+        return self.state != IncidentState.RESOLVED
+
+    @property
+    def update_every(self) -> timedelta:
+        return UPDATE_CADENCE[Priority(self.priority)]
 
     @transition(field=state, source=IncidentState.INVESTIGATING, target=IncidentState.IDENTIFIED)
     def identify(self) -> None:
@@ -59,3 +103,22 @@ class MajorIncident(ConcurrentTransitionMixin, models.Model):
     )
     def resolve(self) -> None:
         pass
+
+
+class IncidentUpdate(models.Model):
+    """A status update of a running incident, as every linked customer got it (once each)."""
+
+    incident = models.ForeignKey(MajorIncident, on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    posted_at = models.DateTimeField(default=timezone.now)
+    customers_told = models.PositiveIntegerField(default=0)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["-posted_at", "-pk"]
+        indexes = [models.Index(fields=["incident", "-posted_at"], name="incident_update_latest")]
+
+    def __str__(self) -> str:
+        return f"Update of {self.posted_at:%Y-%m-%d %H:%M}"

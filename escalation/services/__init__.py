@@ -31,7 +31,14 @@ from .handoffs import (
     ticket_escalate,
     ticket_return_escalation,
 )
-from .incidents import incident_advance, incident_declare, incident_link_tickets
+from .incidents import (
+    incident_advance,
+    incident_declare,
+    incident_link_tickets,
+    incident_post_update,
+    incident_unlink_tickets,
+    next_update_due,
+)
 from .incidents import message_problem as incident_message_problem
 from .resolution import (
     ticket_close,
@@ -45,9 +52,11 @@ from .tickets import (
     ticket_create,
     ticket_input_errors,
     ticket_open,
+    ticket_pause_clocks,
     ticket_reapply_sla,
     ticket_reassign,
     ticket_resume,
+    ticket_resume_clocks,
     ticket_update,
     ticket_wait_on_customer,
     ticket_wait_on_department,
@@ -71,6 +80,9 @@ __all__ = [
     "incident_advance",
     "incident_declare",
     "incident_link_tickets",
+    "incident_post_update",
+    "incident_unlink_tickets",
+    "next_update_due",
     "incident_message_problem",
     "template_render",
     "template_values",
@@ -81,6 +93,7 @@ __all__ = [
     "ticket_escalate",
     "ticket_input_errors",
     "ticket_open",
+    "ticket_pause_clocks",
     "ticket_reapply_sla",
     "ticket_reassign",
     "ticket_record_csat",
@@ -88,6 +101,7 @@ __all__ = [
     "ticket_reopen",
     "ticket_resolve",
     "ticket_resume",
+    "ticket_resume_clocks",
     "ticket_return_escalation",
     "ticket_update",
     "ticket_wait_on_customer",
@@ -112,5 +126,7 @@ TICKET_ACTION_SERVICES: dict[str, Callable[..., Any]] = {
     "log_contact": communication_log,
     "request_department": department_request_open,
     "reapply_sla": ticket_reapply_sla,
+    "pause_sla": ticket_pause_clocks,
+    "resume_sla": ticket_resume_clocks,
     "record_rca": ticket_record_rca,
 }

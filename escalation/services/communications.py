@@ -14,7 +14,7 @@ from core.history import save_audited
 from outbox.services import outbox_enqueue
 from outbox.threading import reply_address, thread_message_id, thread_root_id
 
-from .. import clocks, notifications
+from .. import clocks, holds, notifications
 from ..models import (
     Channel,
     Communication,
@@ -100,7 +100,7 @@ def communication_log(
     threatened_to_leave: bool = False,
     public_review: bool = False,
     send_email: bool = True,
-) -> Communication:
+) -> Communication | holds.Held:
     """Record a contact or note, then apply what it means for the ticket's clocks and rules.
 
     To the customer by email: the message is emailed to the customer's address through
@@ -111,6 +111,8 @@ def communication_log(
     To the customer: the first response is given and the update cadence restarts.
     From the customer: a ticket waiting on them resumes; 3+ messages, or signs of
     frustration, escalate automatically (001, 003).
+    An email to the customer that a hold hook keeps for review (a trainee's, 003
+    "Training & Resources") changes nothing: the `Held` is returned instead.
     """
     body = (body or "").strip()
     errors = {}
@@ -129,6 +131,20 @@ def communication_log(
         raise InvalidInput(errors_text(errors), field_errors=errors)
     locked = lock_ticket(ticket)
     check_allowed(locked, actor, "log_contact")
+    if send_email and is_emailed(direction, channel):
+        held = holds.check(
+            actor=actor,
+            kind=holds.CUSTOMER_MESSAGE,
+            ticket=locked,
+            payload={
+                "direction": direction,
+                "channel": channel,
+                "body": body,
+                "template": getattr(template, "pk", None),
+            },
+        )
+        if held is not None:
+            return held
     now = timezone.now()
     message = Communication(
         ticket=locked,
@@ -143,7 +159,7 @@ def communication_log(
         public_review=public_review,
         created_at=now,
     )
-    save_audited(message, actor=actor)
+    save_audited(message, actor=actor, reason=holds.approval_note().strip())
     if send_email and is_emailed(direction, channel):
         _email_customer(locked, message, actor)
     fields = list(clocks.SLA_FIELDS)
@@ -153,7 +169,7 @@ def communication_log(
             fields.append("first_response_at")
         clocks.first_response_given(locked, now)
         clocks.customer_updated(locked, now)
-    save_ticket(locked, actor, f"contact: {direction} {channel}", fields)
+    save_ticket(locked, actor, f"contact: {direction} {channel}{holds.approval_note()}", fields)
     if direction == Direction.INBOUND and not locked.is_active:
         # A reply after resolution: the owner decides whether to reopen (no automatic rules).
         notifications.notify(

@@ -12,7 +12,7 @@ from core.choices import Priority, Tier
 from core.errors import InvalidInput, PermissionRefused
 from verification.services import missing_verification, valid_verification
 
-from .. import events, notifications, rules
+from .. import events, holds, notifications, rules
 from ..accounting import Stay, ended_stay, first_escalation, resumed_stay
 from ..models import (
     AUTOMATIC_TRIGGERS,
@@ -121,13 +121,15 @@ def ticket_escalate(
     trigger: str = Trigger.LACKS_EXPERTISE,
     target_team=None,
     target_specialist=None,
-) -> Ticket:
+) -> Ticket | holds.Held:
     """Hand the ticket up a tier with a complete hand-off; it waits there until accepted.
 
     A manual escalation missing any required item (including the category's required
     information and, unless critical, troubleshooting steps) is refused naming each
     one, and nothing is saved. Automatic rules hand off what the ticket knows. The
     receiving tier (and an enterprise/VIP customer's CSM) is told after commit.
+    A complete manual hand-off that a hold hook keeps for review (a trainee's, 003
+    "Training & Resources") changes nothing: the `Held` is returned instead.
     """
     reason = required(reason, "The reason for escalating")
     locked = lock_ticket(ticket)
@@ -160,6 +162,22 @@ def ticket_escalate(
             raise InvalidInput(
                 "The hand-off is incomplete. " + errors_text(errors), field_errors=errors
             )
+        held = holds.check(
+            actor=actor,
+            kind=holds.HANDOFF,
+            ticket=locked,
+            payload={
+                "to_tier": to_tier,
+                "reason": reason,
+                "handoff": {k: v for k, v in handoff.items() if k != "why_escalating"},
+                "escalation_type": escalation_type,
+                "trigger": trigger,
+                "target_team": getattr(target_team, "pk", None),
+                "target_specialist": getattr(target_specialist, "pk", None),
+            },
+        )
+        if held is not None:
+            return held
     escalation = Escalation(
         ticket=locked,
         from_tier=locked.tier,
@@ -172,7 +190,7 @@ def ticket_escalate(
         requested_by=actor,
         **handoff,
     )
-    save_record(escalation, actor, f"request: {Trigger(trigger).label}")
+    save_record(escalation, actor, f"request: {Trigger(trigger).label}{holds.approval_note()}")
     now = escalation.requested_at
     stay_end(
         locked,
@@ -188,7 +206,12 @@ def ticket_escalate(
         )
         first = first_escalation(created_at=locked.created_at, at=now, earlier=earlier)
     escalated = run_action(
-        locked, actor, "escalate", f"to {Tier(to_tier).label}: {reason}", tier=to_tier, **first
+        locked,
+        actor,
+        "escalate",
+        f"to {Tier(to_tier).label}: {reason}{holds.approval_note()}",
+        tier=to_tier,
+        **first,
     )
     notifications.notify(
         escalated,

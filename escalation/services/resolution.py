@@ -10,8 +10,9 @@ from core.choices import Tier
 from core.errors import InvalidInput
 from core.history import save_audited
 
-from .. import clocks, events, rules
-from ..models import RootCauseAnalysis, StayEnd, Ticket, TicketState
+from .. import clocks, events, holds, rules
+from ..models import ApprovalKind, ApprovalRequest, RootCauseAnalysis, StayEnd, Ticket, TicketState
+from . import approval_gate as approvals
 from .alerts import alert_low_csat
 from .automation import escalate_low_csat
 from .base import check_allowed, lock_ticket, required, run_action, save_ticket
@@ -78,8 +79,14 @@ def ticket_close(
     reason: str = "",
     resolved_by_specialist: bool | None = None,
     first_level_possible: bool | None = None,
-) -> Ticket:
-    """Close; an escalated ticket records the outcome 003 asks to track (Post-Escalation)."""
+    approval: ApprovalRequest | None = None,
+) -> Ticket | holds.Held:
+    """Close; an escalated ticket records the outcome 003 asks to track (Post-Escalation).
+
+    An escalated ticket the customer did not confirm as resolved closes only with a second
+    person's approval when that four-eyes rule is on (issue 17): nothing changes and a
+    `Held` comes back, its record the request; `approval` carries it out.
+    """
     locked = lock_ticket(ticket)
     if locked.tier > Tier.L1 and None in (resolved_by_specialist, first_level_possible):
         errors = {
@@ -95,11 +102,27 @@ def ticket_close(
             "could have.",
             field_errors=errors,
         )
+    if locked.tier > Tier.L1 and not locked.customer_confirmed:
+        check_allowed(locked, actor, "close")  # refused now, not after the approval
+        wait = approvals.approval_gate(
+            ticket=locked,
+            actor=actor,
+            kind=ApprovalKind.CLOSE_UNCONFIRMED,
+            change={
+                "resolved_by_specialist": resolved_by_specialist,
+                "first_level_possible": first_level_possible,
+            },
+            summary=f"close {locked.reference} (escalated) without the customer's confirmation",
+            reason=reason,
+            approval=approval,
+        )
+        if wait is not None:
+            return wait
     return run_action(
         locked,
         actor,
         "close",
-        reason,
+        (reason + approvals.approved_note(approval)).strip(),
         closed_at=timezone.now(),
         resolved_by_specialist=resolved_by_specialist,
         first_level_possible=first_level_possible,

@@ -10,16 +10,29 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.actors import Actor
-from core.choices import Priority
-from core.errors import InvalidInput, PermissionRefused
+from core.choices import PRIORITY_RANK, Priority
+from core.errors import InvalidInput, PermissionRefused, TransitionRefused
 from core.history import save_audited
 from core.roles import user_tier
+from sla import services as sla
+from sla.models import ClockKind, ClockPause
 
-from .. import clocks, events
-from ..models import Category, Customer, Sentiment, Ticket
-from ..policies import EDITABLE_FIELDS, create_refusal, edit_refusal
+from .. import clocks, events, holds
+from ..models import (
+    ApprovalKind,
+    ApprovalRequest,
+    Category,
+    Customer,
+    Sentiment,
+    Ticket,
+)
+from ..policies import CLOCKS_IN_WORK, EDITABLE_FIELDS, create_refusal, edit_refusal, is_lead
+from . import approval_gate as approvals
 from .automation import after_ticket_created
 from .base import check_allowed, errors_text, lock_ticket, required, run_action, save_ticket
+
+# The clocks a manual pause stops (as waiting on the customer does), and when it may.
+PAUSABLE = (ClockKind.RESOLUTION, ClockKind.NEXT_UPDATE, ClockKind.TIER)
 
 
 def ticket_input_errors(
@@ -96,8 +109,16 @@ def one_line(text: str) -> bool:
     return not any(c in text for c in "\r\n\x00")
 
 
-def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict) -> Ticket:
-    """Edit the descriptive fields of an active ticket (not its state, owner or tier)."""
+def ticket_update(
+    *, ticket: Ticket, actor: Actor, changes: dict, approval: ApprovalRequest | None = None
+) -> Ticket | holds.Held:
+    """Edit the descriptive fields of an active ticket (not its state, owner or tier).
+
+    Lowering the priority relaxes the SLA: with its four-eyes rule on (issue 17), the
+    priority stays (the other edits go ahead) and a `Held` comes back, its record the
+    request for a second person's approval; `approval` is the approved request that
+    carries it out.
+    """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"These fields cannot be edited here: {', '.join(sorted(unknown))}.")
@@ -118,15 +139,33 @@ def ticket_update(*, ticket: Ticket, actor: Actor, changes: dict) -> Ticket:
         if "subject" in changes and not one_line(str(changes["subject"])):
             message = "Write the subject on one line."
             raise InvalidInput(message, field_errors={"subject": [message]})
+        new, wait = changes.get("priority"), None
+        if new and PRIORITY_RANK[Priority(new)] > PRIORITY_RANK[Priority(locked.priority)]:
+            wait = approvals.approval_gate(
+                ticket=locked,
+                actor=actor,
+                kind=ApprovalKind.PRIORITY_DOWNGRADE,
+                change={"priority": new},
+                summary=f"lower {locked.reference} from {locked.get_priority_display()} "
+                f"to {Priority(new).label}",
+                reason="",
+                approval=approval,
+            )
+            if wait is not None:  # the other edits go ahead; the priority waits
+                changes.pop("priority")
+                if not changes:
+                    return wait
         for field, value in changes.items():
             setattr(locked, field, value)
-        reason = "edit: " + ", ".join(sorted(changes))
+        reason = "edit: " + ", ".join(sorted(changes)) + approvals.approved_note(approval)
         fields = list(changes)
         if {"priority", "category"} & set(changes) and locked.is_active:
             version = clocks.reapply(locked)
             reason += f" (SLA re-targeted to policy v{version})"
             fields += clocks.SLA_FIELDS
         save_ticket(locked, actor, reason, fields)
+    if wait is not None:
+        return holds.Held(f"The other changes are saved. {wait.message}", wait.record)
     return locked
 
 
@@ -179,11 +218,95 @@ def ticket_reassign(*, ticket: Ticket, actor: Actor, owner, reason: str) -> Tick
 
 
 @transaction.atomic
-def ticket_reapply_sla(*, ticket: Ticket, actor: Actor, reason: str = "") -> Ticket:
-    """Leads: move a running ticket onto the current SLA policy version."""
+def ticket_reapply_sla(
+    *, ticket: Ticket, actor: Actor, reason: str = "", approval: ApprovalRequest | None = None
+) -> Ticket | holds.Held:
+    """Leads: move a running ticket onto the current SLA policy version (an override of
+    the targets it started with: with its four-eyes rule on, a second person approves)."""
     locked = lock_ticket(ticket)
     check_allowed(locked, actor, "reapply_sla")
+    # The approver approves this version, not whatever the policy says when they click.
+    version = clocks.targets(locked).policy_version
+    if approval is not None and approval.change.get("policy_version") != version:
+        raise TransitionRefused(
+            f"The SLA policy changed since re-applying v{approval.change.get('policy_version')} "
+            f"was asked (it is v{version} now): reject this request and ask again."
+        )
+    wait = approvals.approval_gate(
+        ticket=locked,
+        actor=actor,
+        kind=ApprovalKind.SLA_REAPPLY,
+        change={"policy_version": version},
+        summary=f"re-apply SLA policy v{version} to {locked.reference}",
+        reason=reason,
+        approval=approval,
+    )
+    if wait is not None:
+        return wait
     version = clocks.reapply(locked)
     text = f"reapply_sla: policy v{version}" + (f": {reason}" if reason else "")
+    save_ticket(locked, actor, text + approvals.approved_note(approval), clocks.SLA_FIELDS)
+    return locked
+
+
+@transaction.atomic
+def ticket_pause_clocks(
+    *, ticket: Ticket, actor: Actor, reason: str, approval: ApprovalRequest | None = None
+) -> Ticket | holds.Held:
+    """Stop the SLA clocks of a ticket in work for a reason the policy does not name (its
+    only reason is waiting on the customer, which pauses by itself): the owner or a lead
+    asks, and with its four-eyes rule on a second person approves. The clocks count again
+    with `ticket_resume_clocks`, or when the ticket waits on the customer and resumes."""
+    reason = required(reason, "The reason for pausing the SLA clocks")
+    locked = lock_ticket(ticket)
+    _check_clock_owner(locked, actor)
+    if locked.sla_paused:
+        raise InvalidInput(f"The SLA clocks of {locked.reference} are already paused.")
+    wait = approvals.approval_gate(
+        ticket=locked,
+        actor=actor,
+        kind=ApprovalKind.CLOCK_PAUSE,
+        change={},
+        summary=f"pause the SLA clocks of {locked.reference}",
+        reason=reason,
+        approval=approval,
+    )
+    if wait is not None:
+        return wait
+    at = timezone.now()
+    for clock in sla.running_clocks(locked, *PAUSABLE):
+        sla.clock_pause(clock=clock, at=at, reason=ClockPause.Reason.OTHER)
+    clocks.refresh(locked)
+    text = f"pause_sla: {reason}" + approvals.approved_note(approval)
     save_ticket(locked, actor, text, clocks.SLA_FIELDS)
     return locked
+
+
+@transaction.atomic
+def ticket_resume_clocks(*, ticket: Ticket, actor: Actor, reason: str = "") -> Ticket:
+    """Let the SLA clocks of a manually paused ticket count again (no approval needed:
+    it only tightens the SLA)."""
+    locked = lock_ticket(ticket)
+    _check_clock_owner(locked, actor)
+    at = timezone.now()
+    manual = (
+        sla.running_clocks(locked)
+        .filter(pauses__ended_at__isnull=True, pauses__reason=ClockPause.Reason.OTHER)
+        .distinct()
+    )
+    if not manual:
+        raise InvalidInput(f"No SLA clock of {locked.reference} is paused by hand.")
+    for clock in manual:
+        sla.clock_resume(clock=clock, at=at)
+    clocks.hold_for_incident(locked, at)  # a running incident still holds them (issue 17)
+    clocks.refresh(locked)
+    save_ticket(locked, actor, "resume_sla" + (f": {reason}" if reason else ""), clocks.SLA_FIELDS)
+    return locked
+
+
+def _check_clock_owner(ticket: Ticket, actor: Actor) -> None:
+    if not (is_lead(actor) or ticket.owner_id == actor.pk):
+        raise PermissionRefused(f"Only the owner of {ticket.reference} (or a lead) can do this.")
+    if ticket.state not in CLOCKS_IN_WORK:
+        state = ticket.get_state_display().lower()
+        raise TransitionRefused(f"{ticket.reference} is {state}: its SLA clocks are not running.")

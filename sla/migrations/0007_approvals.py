@@ -1,4 +1,5 @@
-"""Placeholder of this wave (filled by the change it names); kept linear so parallel work never forks the graph."""
+"""Four-eyes approvals (issue 17) needed nothing in the SLA engine's tables. Kept (empty)
+so the migration graph stays linear."""
 
 from django.db import migrations
 

@@ -1,10 +1,24 @@
-"""Placeholder of this wave (filled by the change it names); kept linear so parallel work never forks the graph."""
+"""Issue 17: clocks suspended while a major incident governs their ticket."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("sla", "0007_approvals"),
     ]
-    operations: list = []
+    operations = [
+        migrations.AlterField(
+            model_name="clockpause",
+            name="reason",
+            field=models.CharField(
+                choices=[
+                    ("waiting_on_customer", "Waiting on customer"),
+                    ("waiting_on_department", "Waiting on department"),
+                    ("incident", "Major incident"),
+                    ("other", "Other"),
+                ],
+                max_length=30,
+            ),
+        ),
+    ]

@@ -27,6 +27,7 @@ from .clocks import (
 )
 from .keys import BREACH
 from .policies import POLICY_TARGET_FIELDS, Targets, sla_policy_save, targets_for, tier_time_allowed
+from .suspension import clocks_lift, clocks_suspend, suspended_clocks
 from .sweeper import sweep
 from .timers import timer_set, timers_cancel, timers_plan
 
@@ -46,11 +47,14 @@ __all__ = [
     "clock_start",
     "clock_stop",
     "clocks_bulk_create",
+    "clocks_lift",
+    "clocks_suspend",
     "clocks_void",
     "latest_clock",
     "next_cycle",
     "running_clocks",
     "sla_policy_save",
+    "suspended_clocks",
     "sweep",
     "targets_for",
     "tier_time_allowed",

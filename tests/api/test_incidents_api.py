@@ -1,10 +1,13 @@
 """Major incidents over the API (issue 15 "incidents"; 003 "In Case of Major Incident"):
 a lead declares, links, resolves; every linked customer hears once; others are refused."""
 
+import time_machine
 from django.contrib.auth.models import Group
 
+from escalation import services
 from escalation.models import IncidentState, MajorIncident
 from outbox.models import OutboxMessage
+from tests.escalation.sla.conftest import ny
 
 INCIDENTS = "/api/v1/incidents/"
 DECLARE = {
@@ -101,3 +104,41 @@ def test_a_replay_is_refused_once_the_account_may_no_longer_write(api_as, make_t
     replay = api.post(INCIDENTS, DECLARE, format="json", **key)
     assert replay.status_code == 403 and "Idempotent-Replayed" not in replay
     assert MajorIncident.objects.count() == 1
+
+
+def test_status_updates_over_the_api_follow_the_cadence_and_reach_each_customer_once(
+    api_as, make_ticket, agent
+):
+    """Issue 17 (001 "Status update (critical) every 1-2 hours"): the first update is due an
+    hour after the declaration; sooner is a 409 naming when; unlinking resumes clocks."""
+    api = api_as("Lead", "Status page")
+    with time_machine.travel(ny(2026, 11, 2, 9), tick=False):
+        incident = api.post(INCIDENTS, {**DECLARE, "priority": "critical"}, format="json").json()
+        one, two = make_ticket(owner=agent, state="open"), make_ticket(owner=agent, state="open")
+        url = f"{INCIDENTS}{incident['id']}/"
+        api.post(url + "tickets/", {"tickets": [one.reference, two.reference]}, format="json")
+        early = api.post(url + "updates/", {"text": "Still on it."}, format="json")
+        assert early.status_code == 409 and "due at 2026-11-02" in early.json()["detail"]
+        assert api.get(url).json()["next_update_due"].startswith("2026-11-02T10:00")
+    with time_machine.travel(ny(2026, 11, 2, 10), tick=False):
+        posted = api.post(url + "updates/", {"text": "Fix deploying."}, format="json")
+        assert posted.status_code == 201, posted.json()
+        assert posted.json()["customers_told"] == 1  # both tickets are one customer's
+        assert OutboxMessage.objects.filter(event_key__contains=":update:").count() == 1
+        bad = api.post(url + "updates/", {"text": "\x00"}, format="json")
+        assert bad.status_code in (409, 422)
+        unlinked = api.post(url + "tickets/unlink/", {"tickets": [two.reference]}, format="json")
+        assert unlinked.status_code == 200 and unlinked.json()["unlinked"] == 1
+        assert unlinked.json()["incident"]["tickets"] == 1
+    two.refresh_from_db()
+    assert two.incident is None and not two.sla_paused
+
+
+def test_agents_cannot_post_incident_updates_over_the_api(api_as, lead):
+    incident = services.incident_declare(
+        actor=lead, title="Down", affected_service="Sync", holding_message="Hi"
+    )
+    api = api_as("Agent")
+    refused = api.post(f"{INCIDENTS}{incident.pk}/updates/", {"text": "x"}, format="json")
+    assert refused.status_code == 403
+    assert not incident.updates.exists()

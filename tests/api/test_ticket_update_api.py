@@ -39,7 +39,8 @@ def test_lowering_the_priority_needs_a_lead_and_bad_input_changes_nothing(api_as
     ticket = Ticket.objects.get()
     assert (ticket.priority, ticket.subject) == ("high", NEW["subject"])
     lead_api = api_as("Lead", "Console")
-    assert (
-        lead_api.patch(f"{TICKETS}{ref}/", {"priority": "low"}, format="json").json()["priority"]
-        == "low"
-    )
+    # Four-eyes (issue 17): a lead's lowering waits for a second person (202, unchanged).
+    held = lead_api.patch(f"{TICKETS}{ref}/", {"priority": "low"}, format="json")
+    assert held.status_code == 202 and held.json()["held"] is True
+    assert "waits for a second person's approval" in held.json()["detail"]
+    assert Ticket.objects.get().priority == "high"

@@ -11,12 +11,15 @@ import pytest
 import time_machine
 from django.apps import apps
 
+from core import roles
 from core.choices import Priority
 from escalation import services
 from escalation.models import Ticket
+from escalation.services.approvals import approval_decide
 from sla import services as sla
 from sla.models import Clock, ClockKind, SlaPolicy
 from tests.escalation.sla.conftest import ny
+from tests.factories import UserFactory
 
 H = timedelta(hours=1)
 
@@ -31,6 +34,17 @@ def at():
 
 def clock(ticket, kind, cycle=1):
     return Clock.objects.get(subject_id=ticket.pk, kind=kind, cycle=cycle)
+
+
+def reapply(ticket, lead):
+    """A lead re-applies the current version; a second lead approves it (four-eyes, issue
+    17: the request alone changes nothing)."""
+    held = services.ticket_reapply_sla(ticket=ticket, actor=lead)
+    assert held.record.is_pending
+    approval_decide(
+        request=held.record, actor=UserFactory(username="lead2", role=roles.LEAD), approve=True
+    )
+    return Ticket.objects.get(pk=ticket.pk)
 
 
 def edit_policy(lead, **changes):
@@ -61,7 +75,7 @@ def test_003_editing_the_update_cadence_does_not_change_a_running_ticket_until_r
         update(ticket, agent)  # a new cycle: still the 4 h of the version it started under
     assert clock(ticket, ClockKind.NEXT_UPDATE, cycle=2).due_at == ny(2026, 11, 2, 14)
     with at(ny(2026, 11, 2, 10, 30)):
-        ticket = services.ticket_reapply_sla(ticket=ticket, actor=lead)
+        ticket = reapply(ticket, lead)
     assert Ticket.objects.get(pk=ticket.pk).sla_update_every == 1 * H
     assert clock(ticket, ClockKind.NEXT_UPDATE, cycle=2).due_at == ny(2026, 11, 2, 11)
     with at(ny(2026, 11, 2, 10, 45)):
@@ -83,7 +97,7 @@ def test_003_editing_the_pause_flag_does_not_change_a_running_ticket_until_reapp
     assert clock(ticket, ClockKind.RESOLUTION).is_paused  # its version pauses
     with at(ny(2026, 11, 2, 11)):
         ticket = services.ticket_resume(ticket=ticket, actor=agent)
-        ticket = services.ticket_reapply_sla(ticket=ticket, actor=lead)
+        ticket = reapply(ticket, lead)
     assert Ticket.objects.get(pk=ticket.pk).sla_pause_when_waiting is False
     with at(ny(2026, 11, 2, 12)):
         ticket = services.ticket_wait_on_customer(ticket=ticket, actor=agent, reason="Logs?")

@@ -28,7 +28,13 @@ def incident(lead):
 
 def test_a_lead_declares_an_incident_and_is_told_which_one(client_as, lead):
     response = client_as(lead).post(
-        reverse(ADD), {"title": "Down", "affected_service": "Sync", "holding_message": HOLDING}
+        reverse(ADD),
+        {
+            "title": "Down",
+            "affected_service": "Sync",
+            "priority": "critical",
+            "holding_message": HOLDING,
+        },
     )
     incident = MajorIncident.objects.get()
     assert response.status_code == 302
@@ -44,7 +50,12 @@ def test_a_holding_message_the_service_refuses_shows_once_on_its_field_and_decla
 ):
     response = client_as(lead).post(
         reverse(ADD),
-        {"title": "Down", "affected_service": "Sync", "holding_message": "ETA {timeframe}"},
+        {
+            "title": "Down",
+            "affected_service": "Sync",
+            "priority": "critical",
+            "holding_message": "ETA {timeframe}",
+        },
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -58,7 +69,13 @@ def test_a_holding_message_the_service_refuses_shows_once_on_its_field_and_decla
 
 def test_a_missing_title_is_refused_once_and_declares_nothing(client_as, lead):
     response = client_as(lead).post(
-        reverse(ADD), {"title": "", "affected_service": "Sync", "holding_message": HOLDING}
+        reverse(ADD),
+        {
+            "title": "",
+            "affected_service": "Sync",
+            "priority": "critical",
+            "holding_message": HOLDING,
+        },
     )
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == ["title"]
@@ -68,7 +85,13 @@ def test_a_missing_title_is_refused_once_and_declares_nothing(client_as, lead):
 
 def test_an_agent_cannot_declare_even_by_a_hand_made_post(client_as, agent):
     response = client_as(agent).post(
-        reverse(ADD), {"title": "Down", "affected_service": "Sync", "holding_message": HOLDING}
+        reverse(ADD),
+        {
+            "title": "Down",
+            "affected_service": "Sync",
+            "priority": "critical",
+            "holding_message": HOLDING,
+        },
     )
     assert response.status_code == 403
     assert not MajorIncident.objects.exists()

@@ -6,13 +6,15 @@ from django import forms
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from core import roles
 from core.choices import Tier
 from core.errors import PermissionRefused
 from escalation import services
 from escalation.forms import TicketAddForm
-from escalation.models import Ticket, TicketState
+from escalation.models import ApprovalRequest, Ticket, TicketState
 from escalation.policies import TICKET_ACTIONS, refusal
-from tests.factories import CustomerFactory, category, escalate_form
+from escalation.services.approvals import approval_decide
+from tests.factories import CustomerFactory, UserFactory, category, escalate_form
 
 ADD_URL = reverse("admin:escalation_ticket_add")
 
@@ -400,6 +402,16 @@ def test_lowering_the_priority_needs_a_lead(client_as, make_ticket, agent, lead)
     assert Ticket.objects.get(pk=ticket.pk).priority == "high"
     response = client_as(lead).post(change_url(ticket), edit_data(ticket, priority="low"))
     assert response.status_code == 302
+    # Four-eyes (issue 17): the lead's change waits for a second person with the approve
+    # permission, and the admin says so.
+    told = [m.message for m in get_messages(response.wsgi_request)]
+    assert any("waits for a second person's approval" in m for m in told), told
+    assert Ticket.objects.get(pk=ticket.pk).priority == "high"
+    approval_decide(
+        request=ApprovalRequest.objects.get(ticket=ticket),
+        actor=UserFactory(username="lead2", role=roles.LEAD),
+        approve=True,
+    )
     assert Ticket.objects.get(pk=ticket.pk).priority == "low"
 
 

@@ -120,6 +120,7 @@ def test_the_lead_home_says_what_needs_a_lead_now_each_a_link_to_those_rows(
         response = client.get(HOME)
         needs = {n.key: n for n in response.context["needs"]}
         assert {k: n.count for k, n in needs.items()} == {
+            "four_eyes": 0,
             "approvals": 1,
             "breached": 2,
             "at_risk": 2,
@@ -151,9 +152,9 @@ def test_the_lead_home_costs_the_same_queries_for_3_or_30_rows(
     client = client_as(lead)
     with time_machine.travel(ny(2026, 11, 2, 12, 30), tick=False):
         client.get(HOME)  # the session's idle renewal is not the page's cost
-        # session, user, roles, permissions (2), approvals, SLA counts, SLA settings,
-        # hand-offs, incidents, the most urgent tickets
-        with django_assert_max_num_queries(11):
+        # session, user, roles, permissions (2), four-eyes requests, approvals, SLA counts,
+        # SLA settings, hand-offs, incidents, the most urgent tickets
+        with django_assert_max_num_queries(12):
             response = client.get(HOME)
     assert response.status_code == 200
     assert len(response.context["urgent"]) == min(2 * n, 10)

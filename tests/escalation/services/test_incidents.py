@@ -153,7 +153,12 @@ def test_closed_tickets_are_not_linked_and_their_customer_still_hears(lead, make
 def test_declaring_with_a_bad_placeholder_shows_the_form_error(client_as, lead):
     response = client_as(lead).post(
         reverse("admin:escalation_majorincident_add"),
-        {"title": "Down", "affected_service": "Sync", "holding_message": "ETA {timeframe}"},
+        {
+            "title": "Down",
+            "affected_service": "Sync",
+            "priority": "high",
+            "holding_message": "ETA {timeframe}",
+        },
     )
     assert response.status_code == 200
     assert "Only {customer_name} and {ticket_reference}" in response.content.decode()

@@ -5,6 +5,7 @@ import pytest
 from core.errors import InvalidInput, PermissionRefused
 from escalation import services
 from escalation.models import RootCauseAnalysis, Ticket, TicketState
+from escalation.services.approvals import approval_decide
 from sla.models import Clock
 from tests.factories import full_handoff
 
@@ -84,19 +85,24 @@ def test_no_rca_for_a_ticket_that_never_left_l1(make_ticket, agent):
     assert not Clock.objects.filter(subject_id=ticket.pk, kind="rca").exists()
 
 
-def test_003_closing_an_escalated_ticket_records_the_outcome(escalated_and_resolved, senior):
+def test_003_closing_an_escalated_ticket_records_the_outcome(escalated_and_resolved, senior, lead):
+    """Its customer did not confirm, so the close also needs a lead's approval (issue 17,
+    four-eyes): the outcome asked for is what the approval records."""
     ticket = escalated_and_resolved
     with pytest.raises(InvalidInput) as refused:
         services.ticket_close(ticket=ticket, actor=senior)
     assert set(refused.value.field_errors) == {"resolved_by_specialist", "first_level_possible"}
     assert Ticket.objects.get(pk=ticket.pk).state == TicketState.RESOLVED
-    services.ticket_close(
+    held = services.ticket_close(
         ticket=ticket, actor=senior, resolved_by_specialist=True, first_level_possible=True
     )
+    assert Ticket.objects.get(pk=ticket.pk).state == TicketState.RESOLVED
+    approval_decide(request=held.record, actor=lead, approve=True)
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert ticket.state == TicketState.CLOSED and ticket.closed_at is not None
     assert (ticket.resolved_by_specialist, ticket.first_level_possible) == (True, True)
-    assert ticket.history.latest().history_user == senior
+    assert ticket.history.latest().history_user == lead
+    assert "requested by senior1" in ticket.history.latest().history_change_reason
 
 
 def test_a_level_one_ticket_closes_without_outcome_questions(make_ticket, agent):

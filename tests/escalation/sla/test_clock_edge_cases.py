@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from core.choices import Priority, Tier
 from escalation import services
-from escalation.models import TicketState
+from escalation.models import ApprovalKind, ApprovalRule, TicketState
 from outbox.models import OutboxMessage
 from sla import services as sla
 from sla.models import BusinessCalendar, Clock, ClockKind, OpeningSpan, SlaPolicy, Timer
@@ -76,6 +76,7 @@ def test_a_dropped_warning_stage_is_disarmed_when_a_policy_is_reapplied(make_tic
         ticket = make_ticket(code="fraud")
     policy.warning_thresholds = [75]
     sla.sla_policy_save(policy=policy, actor=lead, changed=["warning_thresholds"])
+    ApprovalRule.objects.filter(kind=ApprovalKind.SLA_REAPPLY).update(enabled=False)  # no 4 eyes
     with at(ny(2026, 11, 2, 9, 1)):
         services.ticket_reapply_sla(ticket=ticket, actor=lead)
     stages = Timer.objects.filter(

@@ -7,7 +7,7 @@ from django.core import mail
 
 from core.choices import Priority, Tier
 from escalation import services
-from escalation.models import Plan, SlaStatus, Ticket, TicketState
+from escalation.models import ApprovalKind, ApprovalRule, Plan, SlaStatus, Ticket, TicketState
 from escalation.selectors import ticket_list_queryset
 from outbox.models import OutboxMessage
 from sla import services as sla
@@ -163,6 +163,8 @@ def test_waiting_on_customer_pauses_and_extends_the_deadline_by_the_paused_busin
 def test_editing_a_policy_never_rewrites_a_running_ticket_until_a_lead_reapplies(
     make_ticket, lead, at
 ):
+    # Re-applying without a second person's approval: leads switched the four-eyes rule off.
+    ApprovalRule.objects.filter(kind=ApprovalKind.SLA_REAPPLY).update(enabled=False)
     with at(ny(2026, 11, 2, 9)):
         ticket = make_ticket(code="feature-request", priority=Priority.HIGH)
     policy = SlaPolicy.objects.get(priority=Priority.HIGH)
