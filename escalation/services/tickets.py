@@ -243,8 +243,8 @@ def ticket_reapply_sla(
     )
     if wait is not None:
         return wait
-    version = clocks.reapply(locked)
-    text = f"reapply_sla: policy v{version}" + (f": {reason}" if reason else "")
+    applied = clocks.reapply(locked)
+    text = f"reapply_sla: policy v{applied}" + (f": {reason}" if reason else "")
     save_ticket(locked, actor, text + approvals.approved_note(approval), clocks.SLA_FIELDS)
     return locked
 

@@ -35,7 +35,7 @@ def action(lead, senior):
 
 
 @pytest.mark.parametrize("user", ["agent", "senior", "directory_admin"])
-def test_the_review_is_for_leads_and_auditors_only(request, client_as, user):
+def test_the_review_is_for_leads_and_auditors_only(db, request, client_as, user):
     client = client_as(request.getfixturevalue(user))
     assert client.get(MARCH_URL).status_code == 403
     assert client.get(reverse("reviews:current")).status_code == 403
