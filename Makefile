@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: install browser run test lint bench drill clean
+.PHONY: install browser run test lint bench bench-pg bench-scale drill clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,8 +42,17 @@ lint: install
 	$(VENV)/bin/mypy
 	DEBUG=true $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
+# Figures only, never a failure on time. SQLite by default; bench-pg on this machine's
+# PostgreSQL (BENCH_DATABASE_URL to point elsewhere); bench-scale: 1 web + 1 worker
+# against 2 + 2 on PostgreSQL and Redis (sweep and outbox throughput, requests/s).
 bench: install
 	$(PY) tests/load/bench.py
+
+bench-pg: install
+	BENCH_DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/escalation_bench} $(PY) tests/load/bench.py
+
+bench-scale: install
+	$(PY) tests/load/scale_out.py
 
 # The outbox crash drill: 10,000 pending messages, kill -9 of the worker, restart; PostgreSQL
 # and Redis on this machine (DRILL_DATABASE_URL, DRILL_REDIS_URL to point elsewhere).

@@ -17,7 +17,7 @@ from standardwebhooks.webhooks import Webhook
 from escalation import events
 from outbox.delivery import DeliveryError, register_webhook_target
 from outbox.models import OutboxMessage
-from outbox.services import outbox_enqueue
+from outbox.services import Outgoing, outbox_enqueue_many
 
 from .addresses import address_refusal
 from .models import WebhookEvent, WebhookSubscriber
@@ -62,19 +62,30 @@ def ticket_data(ticket) -> dict:
 
 def publish(event: str, key: str, data: dict) -> int:
     """Queue `event` for every active subscriber of it; `key` makes it once per event."""
+    return publish_many(event, [(key, data)])
+
+
+def publish_many(event: str, items: list[tuple[str, dict]]) -> int:
+    """`publish` for many events of one type (a sweep batch's breaches) in a few queries;
+    returns how many messages are new."""
     subscribers = [s for s in WebhookSubscriber.objects.filter(is_active=True) if event in s.events]
-    body = json.dumps(
-        {"type": event, "timestamp": timezone.now(), "data": data}, cls=DjangoJSONEncoder
-    )
-    for subscriber in subscribers:
-        outbox_enqueue(
-            event_key=f"webhook:{key}",
-            recipient=subscriber.recipient,
-            subject=event,
-            body=body,
-            channel=OutboxMessage.Channel.WEBHOOK,
-        )
-    return len(subscribers)
+    if not subscribers or not items:
+        return 0
+    now = timezone.now()
+    messages = []
+    for key, data in items:
+        body = json.dumps({"type": event, "timestamp": now, "data": data}, cls=DjangoJSONEncoder)
+        messages += [
+            Outgoing(
+                event_key=f"webhook:{key}",
+                recipient=subscriber.recipient,
+                subject=event,
+                body=body,
+                channel=OutboxMessage.Channel.WEBHOOK,
+            )
+            for subscriber in subscribers
+        ]
+    return len(outbox_enqueue_many(messages))
 
 
 def on_handoff(kind: str):
@@ -101,24 +112,34 @@ def on_ticket(kind: str):
     return receive
 
 
-def on_sla_breached(sender, ticket, clock, key, **kwargs) -> None:
-    publish(
+def on_sla_breached(sender, moments, **kwargs) -> None:
+    publish_many(
         WebhookEvent.SLA_BREACHED,
-        f"sla:{key}",
-        {"ticket": ticket_data(ticket), "target": clock.kind, "due_at": clock.due_at},
+        [
+            (
+                f"sla:{m.key}",
+                {"ticket": ticket_data(m.ticket), "target": m.clock.kind, "due_at": m.clock.due_at},
+            )
+            for m in moments
+        ],
     )
 
 
-def on_sla_warning(sender, ticket, clock, percent, key, **kwargs) -> None:
-    publish(
+def on_sla_warning(sender, moments, **kwargs) -> None:
+    publish_many(
         WebhookEvent.SLA_WARNING,
-        f"sla:{key}",
-        {
-            "ticket": ticket_data(ticket),
-            "target": clock.kind,
-            "percent_used": percent,
-            "due_at": clock.due_at,
-        },
+        [
+            (
+                f"sla:{m.key}",
+                {
+                    "ticket": ticket_data(m.ticket),
+                    "target": m.clock.kind,
+                    "percent_used": m.percent,
+                    "due_at": m.clock.due_at,
+                },
+            )
+            for m in moments
+        ],
     )
 
 

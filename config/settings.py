@@ -200,6 +200,11 @@ Q_CLUSTER = {
     "scheduler": env.bool("Q_SCHEDULER", default=True),
     "sync": env.bool("Q_SYNC", default=False),
 }
+# How many other workers a large SLA sweep asks to help (PostgreSQL only; a helper that
+# finds nothing left returns at once).
+SLA_SWEEP_HELPERS = env.int("SLA_SWEEP_HELPERS", default=3)
+# Timers per sweep transaction (one lock set, one event per kind, one outbox batch).
+SLA_SWEEP_BATCH = env.int("SLA_SWEEP_BATCH", default=500)
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:

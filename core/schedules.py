@@ -19,6 +19,10 @@ PERIODIC_TASKS = [
     ),
     # An Idempotency-Key answers retries for a day; older ones are forgotten.
     Periodic("api: forget old idempotency keys", "api.tasks.forget_old_idempotency_keys", 60),
+    # The dashboard's daily rollups: yesterday, the recent days, and any day changed since.
+    Periodic(
+        "metrics: refresh daily rollups", "escalation.metrics.tasks.refresh_metrics_rollups", 15
+    ),
 ]
 
 

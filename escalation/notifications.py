@@ -8,15 +8,18 @@ keyed by event and recipient, so a timer that fires twice notifies once.
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 
 from core import roles
 from core.choices import Priority, Tier
+from core.links import object_url
 from outbox.services import Outgoing, outbox_enqueue_many
 
-from .models import Ticket
+from .models import Customer, Ticket
 
 TIER_ROLES = {tier: role for role, tier in roles.ROLE_TIERS.items()}
+PRIORITY_LABELS = dict(Priority.choices)
+TIER_LABELS = dict(Tier.choices)
+PLAN_LABELS = dict(Customer._meta.get_field("plan").flatchoices)
 
 
 def role_emails(role: str) -> list[str]:
@@ -50,23 +53,26 @@ def messages(
     ticket: Ticket, event: str, recipients: Iterable[str | None], subject: str, body: str
 ) -> list[Outgoing]:
     """One message per distinct recipient for this ticket event."""
-    link = reverse("admin:escalation_ticket_change", args=[ticket.pk])
+    link = object_url("admin:escalation_ticket_change", ticket.pk)
+    # Labels from the choices once (get_FOO_display costs more than the rest together,
+    # and the sweep builds thousands of these).
+    priority, customer, reference = (
+        PRIORITY_LABELS[ticket.priority],
+        ticket.customer,
+        ticket.reference,
+    )
     text = (
-        f"{body}\n\n{ticket.reference} · {ticket.subject}\n"
-        f"Customer: {ticket.customer.name} ({ticket.customer.get_plan_display()})\n"
-        f"Priority: {ticket.get_priority_display()} · {ticket.get_tier_display()} · "
+        f"{body}\n\n{reference} · {ticket.subject}\n"
+        f"Customer: {customer.name} ({PLAN_LABELS.get(customer.plan, customer.plan)})\n"
+        f"Priority: {priority} · {TIER_LABELS[ticket.tier]} · "
         f"owner {ticket.owner}\n{link}"
     )
+    key, title = f"ticket:{ticket.pk}:{event}", f"[{priority}] {reference}: {subject}"
+    # Critical tickets reach people off duty at once (and whoever is on call for them);
+    # the rest wait for the recipient's working hours (outbox.hours).
+    urgent = ticket.priority == Priority.CRITICAL
     return [
-        Outgoing(
-            event_key=f"ticket:{ticket.pk}:{event}",
-            recipient=recipient,
-            subject=f"[{ticket.get_priority_display()}] {ticket.reference}: {subject}",
-            body=text,
-            # Critical tickets reach people off duty at once (and whoever is on call for
-            # them); the rest wait for the recipient's working hours (outbox.hours).
-            urgent=ticket.priority == Priority.CRITICAL,
-        )
+        Outgoing(event_key=key, recipient=recipient, subject=title, body=text, urgent=urgent)
         for recipient in dict.fromkeys(r for r in recipients if r)
     ]
 

@@ -10,7 +10,6 @@ from core.choices import PRIORITY_RANK, Priority
 from core.roles import ROLE_TIERS, user_tier
 
 from .models import (
-    ACTIVE_STATES,
     Customer,
     Escalation,
     EscalationState,
@@ -19,6 +18,7 @@ from .models import (
     SlaStatus,
     Ticket,
 )
+from .models.tickets import QueueRank
 from .policies import TICKET_ACTIONS, TicketAction, refusal, tickets_visible_to
 
 
@@ -126,13 +126,54 @@ def ticket_route(ticket: Ticket, at=None):
 
 
 def desk_queue(user, now=None):
-    """My active tickets, most urgent first: breached, at risk, then by next deadline."""
+    """My active tickets, most urgent first: breached, at risk, on track (each by next
+    deadline), then paused, then those with no running target; oldest first on a tie.
+
+    The whole list in one queryset; the queue page reads it a page at a time through
+    `desk_queue_segments` instead.
+    """
     return with_sla_status(
-        Ticket.objects.filter(owner=user, state__in=ACTIVE_STATES).select_related(
+        Ticket.objects.filter(owner=user, queue_rank__isnull=False).select_related(
             "customer", "category"
         ),
         now,
     ).order_by("sla_rank", F("sla_due_at").asc(nulls_last=True), "created_at", "pk")
+
+
+# Which of `desk_queue_segments` have a deadline (the others' `sla_due_at` is empty).
+QUEUE_SEGMENT_HAS_DEADLINE = (True, True, True, True, False, False)
+
+
+def desk_queue_segments(user, now=None) -> list:
+    """`desk_queue` as six consecutive segments, each read in (sla_due_at, created_at, pk)
+    order as one range of the `ticket_queue_idx` index (issue 18): breached, at risk, on
+    track, paused with a deadline kept, paused, no running target. The segments depend on
+    `now`; the stored `queue_rank` does not."""
+    now = now or timezone.now()
+    mine = Ticket.objects.filter(owner=user).select_related("customer", "category")
+    running = mine.filter(queue_rank=QueueRank.RUNNING)
+    segments = [
+        (SlaStatus.BREACHED, running.filter(sla_due_at__lte=now)),
+        (SlaStatus.AT_RISK, running.filter(sla_due_at__gt=now, sla_warn_at__lte=now)),
+        (
+            SlaStatus.ON_TRACK,
+            running.filter(
+                Q(sla_warn_at__isnull=True) | Q(sla_warn_at__gt=now), sla_due_at__gt=now
+            ),
+        ),
+        (SlaStatus.PAUSED, mine.filter(queue_rank=QueueRank.PAUSED_WITH_DEADLINE)),
+        (SlaStatus.PAUSED, mine.filter(queue_rank=QueueRank.PAUSED, sla_due_at__isnull=True)),
+        (SlaStatus.NONE, mine.filter(queue_rank=QueueRank.NO_TARGET, sla_due_at__isnull=True)),
+    ]
+    # The segment is the status: no CASE to compile or evaluate.
+    return [queryset.annotate(sla_status=Value(status)) for status, queryset in segments]
+
+
+def desk_queue_size(user, cap: int) -> int:
+    """How many active tickets I own, counted no further than `cap` + 1 (so "more than
+    `cap`" shows as such without counting them all)."""
+    mine = Ticket.objects.filter(owner=user, queue_rank__isnull=False).order_by()
+    return mine[: cap + 1].count()
 
 
 def priority_rank():

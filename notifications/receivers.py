@@ -10,15 +10,15 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from core.links import object_url
 from core.roles import ROLE_TIERS
 from escalation import events
 from escalation.models import DepartmentRequest, Escalation, Ticket
-from sla.models import Clock
 from verification.models import VerificationRequest, VerificationState
 
 from . import approvals
 from .models import Kind
-from .services import notify
+from .services import Notice, notify, notify_many
 
 
 def _others(actor, *people):
@@ -41,7 +41,7 @@ def tier_members(tier: int):
 
 
 def ticket_link(ticket: Ticket) -> str:
-    return reverse("desk:ticket", args=[ticket.pk])
+    return object_url("desk:ticket", ticket.pk)
 
 
 def on_handoff_requested(sender: object, escalation: Escalation, actor, **kwargs: object) -> None:
@@ -98,14 +98,18 @@ def on_department_answered(
     )
 
 
-def on_sla_breached(sender: object, ticket: Ticket, clock: Clock, key: str, **kwargs) -> None:
-    notify(
-        recipients=[ticket.owner],
-        kind=Kind.SLA_BREACHED,
-        text=f"{ticket.reference}: {clock.get_kind_display().lower()} target missed "
-        f"({ticket.subject})",
-        link=ticket_link(ticket),
-        key=key,
+def on_sla_breached(sender: object, moments: list[events.SlaMoment], **kwargs) -> None:
+    """Each owner hears of their ticket's missed target: one batch of the sweep at once."""
+    notify_many(
+        Notice(
+            recipient=m.ticket.owner,
+            kind=Kind.SLA_BREACHED,
+            text=f"{m.ticket.reference}: {m.clock.get_kind_display().lower()} target missed "
+            f"({m.ticket.subject})",
+            link=ticket_link(m.ticket),
+            key=m.key,
+        )
+        for m in moments
     )
 
 

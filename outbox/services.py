@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import has_transition_perm
 from django_q.tasks import async_task
-from simple_history.utils import bulk_create_with_history
 
 from core.actors import Actor, acting_user
 from core.errors import PermissionRefused, TransitionRefused
-from core.history import save_audited
+from core.history import history_of_created, save_audited
+from core.rows import insert_returning_ids
 
 from . import hours
 from .delivery import deliver, one_line
@@ -183,13 +183,8 @@ def _record(timed: list[tuple[OutboxMessage, bool]]) -> list[OutboxMessage]:
         new.append(row)
         if due_now:
             due.add(id(row))
-    bulk_create_with_history(
-        new,
-        OutboxMessage,
-        batch_size=500,
-        default_user=acting_user(),
-        default_change_reason="queued",
-    )
+    insert_returning_ids(OutboxMessage, new)
+    history_of_created(OutboxMessage, [m.pk for m in new], actor=acting_user(), reason="queued")
     ids = [m.pk for m in new if id(m) in due]
     batch = _batch.get()
     if batch is not None:

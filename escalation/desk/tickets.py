@@ -18,7 +18,9 @@ from ..holds import Held
 from ..models import HandoffInfo
 from ..policies import TICKET_ACTIONS, department_request_refusal, refusal, tickets_visible_to
 from ..selectors import (
-    desk_queue,
+    QUEUE_SEGMENT_HAS_DEADLINE,
+    desk_queue_segments,
+    desk_queue_size,
     escalations_waiting_for,
     ticket_available_actions,
     ticket_for_user,
@@ -31,12 +33,22 @@ from ..services import customer_find_or_create, ticket_create
 from ..services.communications import is_emailed
 from ..timeline import handoff_items, pending_handoff, ticket_handoffs, ticket_timeline
 from .base import PAGE_SIZE, actor_of, desk_role_required
+from .keyset import keyset_page
+
+QUEUE_COUNT_CAP = 500  # the queue counts my tickets this far, then says "500+"
 
 
 @desk_role_required
 def queue(request):
+    """My active tickets, most urgent first, a page at a time by cursor (issue 18)."""
     now = timezone.now()
-    page = Paginator(desk_queue(request.user, now), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        desk_queue_segments(request.user, now),
+        QUEUE_SEGMENT_HAS_DEADLINE,
+        PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
     target = SlaSettings.load().acknowledgement_target
     waiting = [
         {"escalation": e, "waited": now - e.requested_at, "late": now - e.requested_at > target}
@@ -45,7 +57,14 @@ def queue(request):
     return render(
         request,
         "desk/queue.html",
-        {"page": page, "waiting": waiting, "now": now, "ack_target": target},
+        {
+            "page": page,
+            "size": desk_queue_size(request.user, QUEUE_COUNT_CAP),
+            "size_cap": QUEUE_COUNT_CAP,
+            "waiting": waiting,
+            "now": now,
+            "ack_target": target,
+        },
     )
 
 

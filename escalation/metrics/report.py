@@ -6,66 +6,51 @@ is the part that must stay fast: nothing here loads tickets into Python, and at 
 tickets the page must answer in well under a second.
 """
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 from functools import cached_property
 
-from django.db.models import Avg, Count, F, Q, Sum
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
+from django.db.models import Count, Q
 
 from core.choices import Tier
 from sla.models import ClockKind
 
-from ..models import Escalation, EscalationState, Metric, MetricTarget, RefusalCause, StayEnd
+from ..models import AUTOMATIC_TRIGGERS, Escalation, EscalationState, Metric, MetricTarget
+from . import rollup
 from .cohorts import (
     DECIDED,
-    ESCALATED,
-    RESOLVED,
     SLA_KINDS,
-    automatic_handoffs,
-    department_requests,
     finished_stays,
     refused_automatic,
     ticket_clocks,
 )
+from .departments import department_rows
 from .figures import DepartmentRow, Figure, SlaRow, TierRow, hours, percent, targets
 from .scope import Scope, local_midnight
-from .sql import DurationSeconds, SecondsBetween, as_duration, bucket
+from .sql import bucket
+from .sums import (
+    BUCKETS,
+    REFUSAL_FIELDS,
+    STAY_BUCKETS,
+    STAY_FIELDS,
+    TICKET_FIELDS,
+    add_into,
+    clock_sums,
+    mean,
+    refusal_sums,
+    stay_sums,
+    ticket_sums,
+    zeroed,
+)
 
-# Stays at a tier, grouped for the distribution chart: (label, upper bound or None).
-STAY_BUCKETS = [
-    ("< 1 h", timedelta(hours=1)),
-    ("1–4 h", timedelta(hours=4)),
-    ("4–8 h", timedelta(hours=8)),
-    ("8–24 h", timedelta(hours=24)),
-    ("1–3 d", timedelta(days=3)),
-    ("> 3 d", None),
-]
+__all__ = ["STAY_BUCKETS", "Report", "tier_distribution"]
+
 TIER_METRICS = {
     Tier.L1: Metric.TIME_AT_L1,
     Tier.L2: Metric.TIME_AT_L2,
     Tier.L3: Metric.TIME_AT_L3,
     Tier.L4: Metric.TIME_AT_L4,
 }
-
-
-def _l1_stay():
-    """Opening to the first hand-off, or to resolution when never escalated."""
-    return Coalesce(F("escalated_after"), F("resolved_after"))
-
-
-def _stay_buckets(duration) -> dict:
-    """Counts of stays per STAY_BUCKETS range, `duration` being an expression."""
-    counts, lower = {}, None
-    for i, (_, upper) in enumerate(STAY_BUCKETS):
-        conditions: list[GreaterThanOrEqual | LessThan] = []
-        if lower is not None:
-            conditions.append(GreaterThanOrEqual(duration, lower))
-        if upper is not None:
-            conditions.append(LessThan(duration, upper))
-        counts[f"b{i}"] = Count("pk", filter=Q(*conditions))
-        lower = upper
-    return counts
 
 
 def _weeks(scope: Scope) -> list:
@@ -80,97 +65,147 @@ def _weeks(scope: Scope) -> list:
 
 class Report:
     """Every figure of the dashboard for one scope. Each query runs once, lazily, and the
-    figures share them: one pass over the period's tickets, one over its hand-offs, one
-    over stays above L1, one over SLA clocks and one over department requests. Each
-    reads a covering index and stored durations, so no row is visited one by one.
+    figures share them. Past days come from the daily rollups (`rollup`), one small
+    query per kind of row; the days not rolled up (always today) are computed live: one
+    pass over their tickets, hand-offs, stays above L1, SLA clocks and refusals. Both
+    give the same additive sums, so the figures are the same either way. Department
+    requests, few, are always read live (their commitment is read as it is now).
+    `rollups=False` computes everything live.
     """
 
-    def __init__(self, scope: Scope, goals: dict[str, MetricTarget] | None = None):
+    def __init__(
+        self, scope: Scope, goals: dict[str, MetricTarget] | None = None, *, rollups: bool = True
+    ):
         self.scope = scope
         self.goals = targets() if goals is None else goals
+        self.use_rollups = rollups
+
+    # --- which days are read how ---------------------------------------------------
+
+    @cached_property
+    def _first_live(self) -> date | None:
+        if not self.use_rollups:
+            return self.scope.days[0]
+        return rollup.first_live_day(self.scope)
+
+    @cached_property
+    def _live(self) -> Scope | None:
+        """The part of the scope computed live (None: none)."""
+        first = self._first_live
+        return None if first is None else replace(self.scope, start=local_midnight(first))
+
+    @cached_property
+    def _stop(self) -> date | None:
+        """The day the rollups stop before (None: no rollups read)."""
+        days, first = self.scope.days, self._first_live
+        stop = days[-1] + timedelta(days=1) if first is None else first
+        return stop if stop > days[0] else None
+
+    def _index(self, day: date) -> int:
+        return (day - self.scope.days[0]).days
 
     # --- the queries ---------------------------------------------------------------
 
     @cached_property
     def _tickets(self) -> dict:
-        resolved = ESCALATED & RESOLVED
-        l1_stay = _l1_stay()
-        return self.scope.tickets().aggregate(
-            total=Count("pk"),
-            escalated=Count("pk", filter=ESCALATED),
-            to_escalate=Avg("escalated_after", filter=ESCALATED),
-            resolved=Count("pk", filter=resolved),
-            resolution=Avg("resolved_after", filter=resolved),
-            csat_n=Count("csat", filter=ESCALATED),
-            avg_csat=Avg("csat", filter=ESCALATED),
-            repeat=Count("pk", filter=ESCALATED & Q(repeat_escalation=True)),
-            flp_base=Count("pk", filter=ESCALATED & Q(first_level_possible__isnull=False)),
-            flp=Count("pk", filter=ESCALATED & Q(first_level_possible=True)),
-            l1_n=Count(l1_stay),
-            l1_average=Avg(l1_stay),
-            **{f"l1_{k}": v for k, v in _stay_buckets(l1_stay).items()},
-        )
+        total: dict = {}
+        if self._live is not None:
+            add_into(total, self._live.tickets().aggregate(**ticket_sums()), TICKET_FIELDS)
+        if self._stop is not None:
+            add_into(total, rollup.rolled_tickets(self.scope, self._stop), TICKET_FIELDS)
+        return zeroed(total, TICKET_FIELDS)
 
     @cached_property
-    def _handoffs(self) -> list[dict]:
-        """Hand-offs requested in the period per (day, tier reached, state)."""
-        days = self.scope.days
-        edges = [local_midnight(d) for d in days] + [self.scope.end]
-        return list(
-            Escalation.objects.filter(
-                self.scope.in_period("requested_at"), self.scope.ticket_q("ticket__")
-            )
-            .annotate(day=bucket("requested_at", edges))
-            .values("day", "to_tier", "state")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+    def _handoffs(self) -> dict:
+        """Hand-offs requested in the period: per (day index, tier reached), and the
+        totals returned as incomplete and requested by an automatic rule."""
+        rows: list = []
+        if self._live is not None:
+            # Only the live days are bucketed (usually just today: no bucketing at all).
+            offset = self._index(self._first_live)
+            edges = [local_midnight(d) for d in self.scope.days[offset:]] + [self.scope.end]
+            rows += [
+                (offset + day, *rest)
+                for day, *rest in Escalation.objects.filter(
+                    self._live.in_period("requested_at"), self.scope.ticket_q("ticket__")
+                )
+                .annotate(r_day=bucket("requested_at", edges))
+                .values_list("r_day", "to_tier")
+                .annotate(
+                    n=Count("pk"),
+                    returned=Count("pk", filter=Q(state=EscalationState.RETURNED)),
+                    automatic=Count("pk", filter=Q(trigger__in=AUTOMATIC_TRIGGERS)),
+                )
+                .order_by()
+            ]
+        if self._stop is not None:
+            first = self.scope.days[0]
+            rows += [
+                ((day - first).days, *rest)
+                for day, *rest in rollup.rolled_handoffs(self.scope, self._stop)
+            ]
+        per_day: dict[tuple, int] = {}
+        totals = {"n": 0, "returned": 0, "automatic": 0}
+        for day, tier, n, returned, automatic in rows:
+            per_day[(day, tier)] = per_day.get((day, tier), 0) + n
+            totals["n"] += n
+            totals["returned"] += returned or 0
+            totals["automatic"] += automatic or 0
+        return {"per_day": per_day, **totals}
 
     @cached_property
     def _higher_stays(self) -> dict[int, dict]:
-        stay = F("time_at_tier")
-        rows = (
-            finished_stays(self.scope)
-            .values("to_tier")
-            .annotate(
-                n=Count("pk"),
-                resolved_here=Count("pk", filter=Q(left_by=StayEnd.RESOLVED)),
-                average=Avg(stay),
-                **_stay_buckets(stay),
-            )
-            .order_by("to_tier")
-        )
-        return {row["to_tier"]: row for row in rows}
+        rows = []
+        if self._live is not None:
+            rows += finished_stays(self._live).values("to_tier").annotate(**stay_sums()).order_by()
+        if self._stop is not None:
+            rows += rollup.rolled_stays(self.scope, self._stop)
+        found: dict[int, dict] = {}
+        for row in rows:
+            add_into(found.setdefault(row["to_tier"], {}), row, STAY_FIELDS)
+        return {tier: zeroed(row, STAY_FIELDS) for tier, row in sorted(found.items())}
 
     @cached_property
     def _clocks(self) -> list[dict]:
         """Decided SLA targets per (week, kind), with sums to average in Python."""
-        stopped = Q(stopped_at__isnull=False)
-        edges = [self.scope.start] + [local_midnight(w) for w in self.weeks[1:]] + [self.scope.end]
-        return list(
-            ticket_clocks(self.scope)
-            .filter(kind__in=list(SLA_KINDS))
-            .filter(DECIDED)
-            .annotate(week=bucket("started_at", edges))
-            .values("week", "kind")
-            .annotate(
-                n=Count("pk"),
-                met=Count("pk", filter=Q(met=True)),
-                stopped=Count("pk", filter=stopped),
-                business=Sum("business_taken", filter=stopped),
-                calendar=Sum("calendar_taken", filter=stopped),
-                paused=Sum("paused_calendar", filter=stopped),
-            )
-            .order_by()
-        )
+        rows = []
+        if self._live is not None:
+            # Only the weeks of the live days are bucketed (usually just today's week).
+            first_live = self._first_live
+            offset = (first_live - self.weeks[0]).days // 7
+            edges = [self._live.start]
+            edges += [local_midnight(w) for w in self.weeks[1:] if w > first_live]
+            edges += [self.scope.end]
+            rows += [
+                {**r, "week": offset + r["week"]}
+                for r in ticket_clocks(self._live)
+                .filter(kind__in=list(SLA_KINDS))
+                .filter(DECIDED)
+                .annotate(week=bucket("started_at", edges))
+                .values("week", "kind")
+                .annotate(**clock_sums())
+                .order_by()
+            ]
+        if self._stop is not None:
+            first_week = self.weeks[0]
+            rows += [
+                {**r, "week": (r["day"] - first_week).days // 7}
+                for r in rollup.rolled_clocks(self.scope, self._stop)
+            ]
+        return rows
 
     @cached_property
     def _automatic(self) -> dict:
         """Automatic escalations of the period: those that happened and those refused."""
-        refused = refused_automatic(self.scope).aggregate(
-            n=Count("pk"), verification=Count("pk", filter=Q(cause=RefusalCause.VERIFICATION))
-        )
-        return {**refused, "done": automatic_handoffs(self.scope).count()}
+        refused: dict = {}
+        if self._live is not None:
+            add_into(
+                refused, refused_automatic(self._live).aggregate(**refusal_sums()), REFUSAL_FIELDS
+            )
+        if self._stop is not None:
+            add_into(refused, rollup.rolled_refusals(self.scope, self._stop), REFUSAL_FIELDS)
+        done = self._handoffs["automatic"]
+        return {**zeroed(refused, REFUSAL_FIELDS), "done": done}
 
     @cached_property
     def weeks(self) -> list:
@@ -191,20 +226,19 @@ class Report:
     def headline(self) -> list[Figure]:
         a, fig = self._tickets, self._figure
         n, esc = a["total"], a["escalated"]
-        requests = sum(r["n"] for r in self._handoffs)
-        returned = sum(r["n"] for r in self._handoffs if r["state"] == EscalationState.RETURNED)
+        requests, returned = self._handoffs["n"], self._handoffs["returned"]
         l2 = self._higher_stays.get(Tier.L2, {"n": 0, "resolved_here": 0})
         return [
             fig(Metric.ESCALATION_RATE, percent(esc, n), f"{esc} of {n} tickets", "escalated"),
             fig(
                 Metric.TIME_TO_ESCALATE,
-                hours(as_duration(a["to_escalate"])),
+                hours(mean(a["to_escalate_sum"], a["to_escalate_n"])),
                 f"{esc} tickets",
                 "escalated",
             ),
             fig(
                 Metric.ESCALATED_RESOLUTION_TIME,
-                hours(as_duration(a["resolution"])),
+                hours(mean(a["resolution_sum"], a["resolution_n"])),
                 f"{a['resolved']} resolved escalated tickets",
                 "escalated_resolved",
             ),
@@ -216,7 +250,7 @@ class Report:
             ),
             fig(
                 Metric.CSAT_ESCALATED,
-                None if a["avg_csat"] is None else float(a["avg_csat"]),
+                _float(mean(a["csat_sum"], a["csat_n"])),
                 f"{a['csat_n']} ratings",
                 "csat_escalated",
             ),
@@ -260,15 +294,15 @@ class Report:
         a = self._tickets
         l1 = {
             "n": a["l1_n"],
-            "average": a["l1_average"],
-            **{f"b{i}": a[f"l1_b{i}"] for i in range(len(STAY_BUCKETS))},
+            "stay_sum": a["l1_sum"],
+            **{f"b{i}": a[f"l1_b{i}"] for i in BUCKETS},
         }
         found = {Tier.L1: l1, **self._higher_stays}
         rows = []
         for tier in Tier.values:
-            row = found.get(tier) or {"n": 0, "average": None}
+            row = found.get(tier) or {"n": 0, "stay_sum": None}
             metric = TIER_METRICS[Tier(tier)]
-            average = as_duration(row["average"])
+            average = mean(row["stay_sum"], row["n"])
             rows.append(
                 TierRow(
                     metric=metric,
@@ -277,45 +311,16 @@ class Report:
                     tier=tier,
                     stays=row["n"],
                     average=average,
-                    buckets=[row.get(f"b{i}", 0) for i in range(len(STAY_BUCKETS))],
+                    buckets=[row.get(f"b{i}", 0) for i in BUCKETS],
                     tickets=f"tier_{tier}",
                 )
             )
         return rows
 
     def departments(self) -> list[DepartmentRow]:
-        """Inter-departmental response time: request to answer, against each commitment."""
-        # The commitment is about responding: an acknowledgement counts, else the answer.
-        responded_at = Coalesce(F("acknowledged_at"), F("answered_at"))
-        answered = Q(acknowledged_at__isnull=False) | Q(answered_at__isnull=False)
-        took = SecondsBetween(responded_at, F("created_at"))
-        rows = (
-            department_requests(self.scope)
-            .values("department_id", "department__name", "department__response_time")
-            .annotate(
-                requests=Count("pk"),
-                answered=Count("pk", filter=answered),
-                average=Avg(took, filter=answered),
-                within=Count(
-                    "pk",
-                    filter=answered
-                    & Q(LessThanOrEqual(took, DurationSeconds(F("department__response_time")))),
-                ),
-            )
-            .order_by("department__name")
-        )
-        return [
-            DepartmentRow(
-                department_id=r["department_id"],
-                name=r["department__name"],
-                requests=r["requests"],
-                answered=r["answered"],
-                average=as_duration(r["average"]),
-                within=r["within"],
-                commitment=r["department__response_time"],
-            )
-            for r in rows
-        ]
+        """Inter-departmental response time: request to answer, against each commitment.
+        Always live: requests are few, and 'within' is judged on the commitment as it is."""
+        return department_rows(self.scope)
 
     def sla(self) -> list[SlaRow]:
         """Attainment per target, with business, calendar and paused time taken when stopped."""
@@ -353,10 +358,7 @@ class Report:
 
     def escalations_per_day(self) -> dict:
         """Hand-offs requested per day, by the tier they went to."""
-        counts: dict[tuple, int] = {}
-        for r in self._handoffs:
-            key = (r["day"], r["to_tier"])
-            counts[key] = counts.get(key, 0) + r["n"]
+        counts = self._handoffs["per_day"]
         days = self.scope.days
         return {
             "labels": [d.isoformat() for d in days],
@@ -371,7 +373,12 @@ class Report:
 
     def sla_per_week(self) -> dict:
         """Attainment per week (weeks start on Monday) for each SLA target."""
-        cells = {(r["week"], r["kind"]): percent(r["met"], r["n"]) for r in self._clocks}
+        sums: dict[tuple, list[int]] = {}
+        for r in self._clocks:
+            cell = sums.setdefault((r["week"], r["kind"]), [0, 0])
+            cell[0] += r["met"]
+            cell[1] += r["n"]
+        cells = {key: percent(met, n) for key, (met, n) in sums.items()}
         return {
             "labels": [f"Week of {w.isoformat()}" for w in self.weeks],
             "series": [
@@ -382,6 +389,10 @@ class Report:
                 for kind in SLA_KINDS
             ],
         }
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def _one_decimal(value: float | None) -> float | None:

@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from contacts.models import Department
 from core.choices import Priority
@@ -90,21 +92,63 @@ class Scope:
         return values
 
 
+def _attrs(attrs: dict) -> str:
+    parts = [
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()
+        if value is not False
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 (every part escaped by format_html)
+
+
+class QuickSelect(forms.Select):
+    """Django's Select, same HTML, without a template include per option (the filters'
+    hundred options cost the dashboard ~10 ms through the template engine)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        for group_name, options, _ in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts += [
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>\n',
+                    str(option["value"]),
+                    _attrs(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            ]
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 (every part escaped by format_html)
+
+
 class ScopeForm(forms.Form):
-    period = forms.ChoiceField(choices=PERIODS, initial="30", required=False)
+    period = forms.ChoiceField(choices=PERIODS, initial="30", required=False, widget=QuickSelect)
     # "from" is a keyword, so the field names differ from the query parameters.
     date_from = forms.DateField(label="From", required=False)
     date_to = forms.DateField(label="To", required=False)
     team = forms.ModelChoiceField(
-        Department.objects.order_by("name"), required=False, empty_label="All teams"
+        Department.objects.order_by("name"),
+        required=False,
+        empty_label="All teams",
+        widget=QuickSelect,
     )
     category = forms.ModelChoiceField(
-        Category.objects.order_by("name"), required=False, empty_label="All categories"
+        Category.objects.order_by("name"),
+        required=False,
+        empty_label="All categories",
+        widget=QuickSelect,
     )
     priority = forms.ChoiceField(
-        choices=[("", "All priorities"), *Priority.choices], required=False
+        choices=[("", "All priorities"), *Priority.choices], required=False, widget=QuickSelect
     )
-    plan = forms.ChoiceField(choices=[("", "All plans"), *Plan.choices], required=False)
+    plan = forms.ChoiceField(
+        choices=[("", "All plans"), *Plan.choices], required=False, widget=QuickSelect
+    )
 
     PARAMS = {"from": "date_from", "to": "date_to"}
 

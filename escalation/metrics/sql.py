@@ -7,7 +7,7 @@ read stored durations instead (Ticket.escalated_after, Escalation.time_at_tier, 
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models import Case, DateField, FloatField, Func, IntegerField, Q, Value, When
 
 
 class SecondsBetween(Func):
@@ -59,20 +59,22 @@ def as_duration(value) -> timedelta | None:
     return timedelta(seconds=float(value))
 
 
-def bucket(field: str, edges: list[datetime]):
+def bucket(field: str, edges: list[datetime], labels: list | None = None):
     """The index of the [edges[i], edges[i+1]) interval `field` falls in: day or week
     numbers computed in SQL with local midnights as edges (no per-row time zone calls),
     as a binary search so a row costs log2(intervals) comparisons, not one per interval.
-    Rows are expected inside [edges[0], edges[-1])."""
+    Rows are expected inside [edges[0], edges[-1]). With `labels` (one per interval, e.g.
+    its date) the label is returned instead of the index."""
+    output = IntegerField() if labels is None else DateField()
 
     def search(lo: int, hi: int):  # the interval is one of lo..hi-1
         if hi - lo == 1:
-            return Value(lo)
+            return Value(lo) if labels is None else Value(labels[lo], output_field=output)
         mid = (lo + hi) // 2
         return Case(
             When(Q(**{f"{field}__lt": edges[mid]}), then=search(lo, mid)),
             default=search(mid, hi),
-            output_field=IntegerField(),
+            output_field=output,
         )
 
     return search(0, len(edges) - 1)

@@ -31,8 +31,9 @@ def _page(request, template: str, title: str, **context) -> TemplateResponse:
     )
 
 
-def _dashboard_tables(scope):
-    report = Report(scope)
+def _dashboard_tables(scope, *, rollups: bool = True):
+    """Every table of the dashboard; `rollups=False` computes all of it live."""
+    report = Report(scope, rollups=rollups)
     tier_rows = report.tiers()
     per_day = report.escalations_per_day()
     per_week = report.sla_per_week()

@@ -34,6 +34,15 @@ from .handoffs import (
 from .incidents import UPDATE_CADENCE, IncidentState, IncidentUpdate, MajorIncident
 from .metrics import UNITS, Comparison, Metric, MetricTarget
 from .resolution import RootCauseAnalysis
+from .rollups import (
+    ClockRollup,
+    HandoffRollup,
+    RefusalRollup,
+    RollupDay,
+    RollupLevel,
+    StayRollup,
+    TicketRollup,
+)
 from .tickets import (
     ACTIVE_STATES,
     REFERENCE_PREFIX,
@@ -59,6 +68,13 @@ __all__ = [
     "MajorIncident",
     "UPDATE_CADENCE",
     "RootCauseAnalysis",
+    "ClockRollup",
+    "HandoffRollup",
+    "RollupLevel",
+    "RefusalRollup",
+    "RollupDay",
+    "StayRollup",
+    "TicketRollup",
     "AUTOMATIC_TRIGGERS",
     "PLACEHOLDERS",
     "Channel",

@@ -53,6 +53,32 @@ ACTIVE_STATES = [
 WORK = "escalation.change_ticket"
 
 
+class QueueRank(models.IntegerChoices):
+    """Where an active ticket sorts in an agent's queue, from columns alone (stored by the
+    database as `Ticket.queue_rank`; empty once the ticket is no longer active). Within
+    RUNNING the deadline orders breached, at-risk and on-track tickets (issue 18)."""
+
+    RUNNING = 0, "Deadline counting"
+    PAUSED_WITH_DEADLINE = 1, "Paused, deadline kept"
+    PAUSED = 2, "Paused"
+    NO_TARGET = 3, "No running target"
+
+
+def queue_rank_expression() -> models.Case:
+    """`Ticket.queue_rank` as SQL: computed by the database on every insert and update
+    (bulk_create and queryset.update included), so nothing has to maintain it."""
+    return models.Case(
+        models.When(~models.Q(state__in=ACTIVE_STATES), then=models.Value(None)),
+        models.When(
+            sla_paused=True, sla_due_at__isnull=False, then=QueueRank.PAUSED_WITH_DEADLINE.value
+        ),
+        models.When(sla_paused=True, then=models.Value(QueueRank.PAUSED.value)),
+        models.When(sla_due_at__isnull=True, then=models.Value(QueueRank.NO_TARGET.value)),
+        default=models.Value(QueueRank.RUNNING.value),
+        output_field=models.PositiveSmallIntegerField(),
+    )
+
+
 class Ticket(ConcurrentTransitionMixin, models.Model):
     """A customer issue with exactly one accountable owner.
 
@@ -131,7 +157,14 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
         help_text="As the policy version the ticket runs under says.",
     )
 
-    history = AuditedHistory()
+    # The queue's stored sort key (issue 18), kept by the database itself.
+    queue_rank = models.GeneratedField(
+        expression=queue_rank_expression(),
+        output_field=models.PositiveSmallIntegerField(null=True),
+        db_persist=True,
+    )
+
+    history = AuditedHistory(excluded_fields=["queue_rank"])
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -154,6 +187,12 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["owner", "state"], name="ticket_owner_state_idx"),
             models.Index(fields=["-created_at", "-id"], name="ticket_newest_idx"),
             models.Index(fields=["sla_due_at"], name="ticket_sla_due_idx"),
+            # An agent's queue, a page at a time in its own order (keyset, issue 18).
+            models.Index(
+                fields=["owner", "queue_rank", "sla_due_at", "created_at", "id"],
+                name="ticket_queue_idx",
+                condition=models.Q(queue_rank__isnull=False),
+            ),
             # Covers every column the metrics read, so aggregating a period never visits
             # the rows themselves (SQLite otherwise reads 100,000 rows one by one).
             models.Index(

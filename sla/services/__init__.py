@@ -28,7 +28,7 @@ from .clocks import (
 from .keys import BREACH
 from .policies import POLICY_TARGET_FIELDS, Targets, sla_policy_save, targets_for, tier_time_allowed
 from .suspension import clocks_lift, clocks_suspend, suspended_clocks
-from .sweeper import sweep
+from .sweeper import sweep, sweep_backlog
 from .timers import timer_set, timers_cancel, timers_plan
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "sla_policy_save",
     "suspended_clocks",
     "sweep",
+    "sweep_backlog",
     "targets_for",
     "tier_time_allowed",
     "timer_set",

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.rows import insert_ignoring_conflicts
 from outbox.services import outbox_batch
 
 from ..models import BreachEvent, Clock, Timer
@@ -18,9 +19,10 @@ from ..registry import handler_for
 from .keys import BREACH
 
 logger = logging.getLogger(__name__)
+BATCH = 500  # timers per transaction: one lock set, one event per kind, one outbox batch
 
 
-def sweep(*, now: datetime | None = None, batch: int = 500) -> int:
+def sweep(*, now: datetime | None = None, batch: int = BATCH) -> int:
     """Fire every due, unfired timer once; return how many fired.
 
     Each batch is locked with SKIP LOCKED (PostgreSQL), so several workers share the
@@ -36,7 +38,7 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> int:
             due = list(
                 Timer.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(fired_at__isnull=True, due_at__lte=now)
-                .select_related("clock__calendar")
+                .select_related("clock")
                 .order_by("due_at", "pk")[:batch]
             )
             if not due:
@@ -62,15 +64,22 @@ def sweep(*, now: datetime | None = None, batch: int = 500) -> int:
             fired += len(due)
 
 
+def sweep_backlog(*, now: datetime | None = None, batch: int = BATCH) -> bool:
+    """Whether more timers are due than one sweep batch: other workers should help."""
+    due = Timer.objects.filter(fired_at__isnull=True, due_at__lte=now or timezone.now())
+    return due.order_by("due_at", "pk")[batch : batch + 1].exists()
+
+
 def _record_breaches(timers: list[Timer]) -> None:
     """Breach facts for breach timers, in two statements (idempotent per clock)."""
     clocks = [t.clock for t in timers if t.kind.endswith(f".{BREACH}") and t.clock is not None]
     if not clocks:
         return
-    BreachEvent.objects.bulk_create(
+    insert_ignoring_conflicts(
+        BreachEvent,
         [
             BreachEvent(
-                clock=c,
+                clock_id=c.pk,
                 subject_type_id=c.subject_type_id,
                 subject_id=c.subject_id,
                 kind=c.kind,
@@ -78,7 +87,6 @@ def _record_breaches(timers: list[Timer]) -> None:
             )
             for c in clocks
         ],
-        ignore_conflicts=True,
     )
     Clock.objects.filter(pk__in=[c.pk for c in clocks], breached_at__isnull=True).update(
         breached_at=models.F("due_at")

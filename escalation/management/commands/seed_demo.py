@@ -5,9 +5,9 @@ what it did; every rule of the demo lives in `escalation.demo`.
 """
 
 import os
-import sys
+import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from core.errors import ApplicationError
 from escalation.demo.seed import seed_demo
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 allow_real_data=allow_real_data,
                 seed=seed,
                 password=os.environ.get("DEMO_PASSWORD", "demo"),
-                progress=_progress if verbosity else None,
+                progress=Bar(self.stderr) if verbosity else None,
             )
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
@@ -66,11 +66,33 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {role}")
 
 
-def _progress(done: int, total: int) -> None:
-    """A progress bar on stderr, redrawn in place."""
-    width = 30
-    filled = width * done // total
-    sys.stderr.write(f"\r  tickets [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
+class Bar:
+    """The tickets' progress on stderr: a bar redrawn in place on a terminal, a plain line
+    per batch otherwise (a log stays readable). Nothing at verbosity 0."""
+
+    WIDTH = 30
+
+    def __init__(self, out: OutputWrapper) -> None:
+        self.out = out
+        self.terminal = out.isatty()
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = time.monotonic() - self.started
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        left = f", ~{elapsed * (total - done) / done:.0f} s left" if 0 < done < total else ""
+        line = (
+            f"  tickets [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total} "
+            f"{elapsed:.0f} s{left}"
+        )
+        if not self.terminal:
+            self.out.write(line, style_func=_plain)
+            return
+        end = "\n" if done >= total else ""
+        # Not in stderr's error colour: the bar is no error.
+        self.out.write(f"\r{line}\033[K", style_func=_plain, ending=end)
+        self.out.flush()
+
+
+def _plain(text: str) -> str:
+    return text

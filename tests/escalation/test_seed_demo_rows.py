@@ -1,0 +1,100 @@
+"""The seed writes its rows straight to the database (`core.rows`), so they must
+be exactly the rows `bulk_create` and the history's bulk writer would have stored; and
+the command shows its progress only where someone watches.
+"""
+
+import io
+from copy import copy
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.management import call_command
+from django.db import connection
+
+from core.actors import system_user
+from core import rows
+from escalation.models import Ticket
+from sla.models import Clock
+
+
+def stored(model, pk, *, skip=()):
+    """The row as the database holds it, without the `skip` columns."""
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT * FROM "{table}" WHERE "{column}" = %s', [pk])  # noqa: S608
+        names = [c[0] for c in cursor.description]
+        row = cursor.fetchone()
+    return {n: v for n, v in zip(names, row, strict=True) if n not in skip}
+
+
+def copies(clock: Clock, subject_id: int) -> Clock:
+    twin = copy(clock)
+    twin.pk, twin.subject_id = None, subject_id
+    twin._state = copy(clock._state)
+    twin._state.adding = True
+    return twin
+
+
+def test_direct_rows_are_the_rows_bulk_create_writes(make_ticket):
+    ticket = make_ticket(state="open", priority="high")
+    clock = Clock.objects.filter(subject_id=ticket.pk).first()
+    assert clock is not None
+    # Every kind of column: instants in two zones, durations, JSON, a null boolean.
+    clock.started_at = clock.started_at.astimezone(ZoneInfo("Asia/Kolkata"))
+    clock.stopped_at = clock.started_at + timedelta(hours=3, microseconds=7)
+    clock.business_taken = timedelta(hours=2, seconds=1)
+    clock.met = None
+    direct, usual = copies(clock, 10**9), copies(clock, 10**9 + 1)
+    rows.insert_reserving_ids(Clock, [direct])
+    Clock.objects.bulk_create([usual])
+    assert direct.pk is not None and direct.pk > clock.pk
+    mine, theirs = (stored(Clock, c.pk, skip=("id", "subject_id")) for c in (direct, usual))
+    assert mine == theirs
+    assert Clock.objects.get(pk=direct.pk).started_at == clock.started_at
+
+
+def test_direct_history_rows_are_the_ones_the_history_writer_makes(make_ticket):
+    ticket = Ticket.objects.get(pk=make_ticket(state="open").pk)
+    actor = system_user()
+    before = set(Ticket.history.values_list("history_id", flat=True))
+    rows.insert_history(Ticket, [ticket], user_id=actor.pk, reason="demo data")
+    Ticket.history.bulk_history_create(
+        [ticket], default_user=actor, default_change_reason="demo data"
+    )
+    new = sorted(set(Ticket.history.values_list("history_id", flat=True)) - before)
+    assert len(new) == 2
+    mine, theirs = (
+        stored(Ticket.history.model, pk, skip=("history_id", "history_date")) for pk in new
+    )
+    assert mine == theirs
+
+
+def test_the_seed_shows_progress_only_when_asked(db):
+    quiet = io.StringIO()
+    call_command("seed_demo", tickets=30, verbosity=0, stderr=quiet)
+    assert quiet.getvalue() == ""
+    logged = io.StringIO()  # not a terminal: a plain line per batch, no carriage returns
+    call_command("seed_demo", tickets=60, stdout=io.StringIO(), stderr=logged)
+    assert "30/30" in logged.getvalue() and "\r" not in logged.getvalue()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_seed_draws_a_bar_on_a_terminal(db):
+    screen = Terminal()
+    call_command("seed_demo", tickets=30, stdout=io.StringIO(), stderr=screen)
+    assert screen.getvalue().startswith("\r  tickets [")
+    assert "] 30/30" in screen.getvalue() and screen.getvalue().endswith("\n")
+
+
+def test_the_seed_leaves_planner_statistics(db):
+    call_command("seed_demo", tickets=30, verbosity=0)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'escalation_ticket'")
+        else:
+            cursor.execute("SELECT COUNT(*) FROM pg_stats WHERE tablename = 'escalation_ticket'")
+        assert cursor.fetchone()[0] > 0
