@@ -42,14 +42,12 @@ class FastRowsChangeList(ChangeList):
         if self.formset or self.is_popup or self.to_field:
             return django_result_list(self)  # Django's path, cell by cell
         table = django_result_list_without_rows(self)
-        row = row_drawer(self)
-        table["results"] = [[row(obj)] for obj in self.result_list]
+        table["results"] = [[row] for row in map(row_drawer(self), self.result_list)]
         return table
 
 
 def django_result_list_without_rows(cl: ChangeList) -> dict:
-    """Django's `result_list` context (headers, sort count) for an empty result list,
-    so that no row is drawn twice; the rows are put back by the caller."""
+    """Django's `result_list` context (headers, sort count) without drawing a row."""
     rows, cl.result_list = cl.result_list, []
     try:
         return django_result_list(cl)
@@ -140,7 +138,7 @@ def column(cl: ChangeList, name: Any, index: int) -> tuple[Cell, list[str]]:
         field = cl.lookup_opts.get_field(name) if isinstance(name, str) else None
     except FieldDoesNotExist:
         field = None
-    if field is not None and not field.auto_created:
+    if isinstance(field, models.Field) and not field.auto_created:  # not a reverse relation
         return field_cell(field, empty)
     if callable(name):
         attr, get = name, name
@@ -179,7 +177,7 @@ def field_cell(field: models.Field, empty: str) -> tuple[Cell, list[str]]:
         classes.append("nowrap")
     if isinstance(field.remote_field, models.ManyToOneRel):
         name = field.name
-        return (lambda obj: _or_empty(getattr(obj, name), empty)), classes
+        return (lambda obj: empty if (value := getattr(obj, name)) is None else value), classes
     attname = field.attname
     choices = getattr(field, "flatchoices", None)
     if choices:
@@ -195,10 +193,6 @@ def field_cell(field: models.Field, empty: str) -> tuple[Cell, list[str]]:
         return display_for_field(value, field, empty)
 
     return display, classes
-
-
-def _or_empty(value: Any, empty: str) -> Any:
-    return empty if value is None else value
 
 
 def _text(value: str | None, empty: str) -> str:

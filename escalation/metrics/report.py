@@ -120,7 +120,7 @@ class Report:
         """Hand-offs requested in the period: per (day index, tier reached), and the
         totals returned as incomplete and requested by an automatic rule."""
         rows: list = []
-        if self._live is not None:
+        if self._live is not None and self._first_live is not None:
             # Only the live days are bucketed (usually just today: no bucketing at all).
             offset = self._index(self._first_live)
             edges = [local_midnight(d) for d in self.scope.days[offset:]] + [self.scope.end]
@@ -169,9 +169,9 @@ class Report:
     def _clocks(self) -> list[dict]:
         """Decided SLA targets per (week, kind), with sums to average in Python."""
         rows = []
-        if self._live is not None:
+        first_live = self._first_live
+        if self._live is not None and first_live is not None:
             # Only the weeks of the live days are bucketed (usually just today's week).
-            first_live = self._first_live
             offset = (first_live - self.weeks[0]).days // 7
             edges = [self._live.start]
             edges += [local_midnight(w) for w in self.weeks[1:] if w > first_live]

@@ -7,7 +7,7 @@ read stored durations instead (Ticket.escalated_after, Escalation.time_at_tier, 
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case, DateField, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models import Case, DateField, Field, FloatField, Func, IntegerField, Q, Value, When
 
 
 class SecondsBetween(Func):
@@ -65,7 +65,7 @@ def bucket(field: str, edges: list[datetime], labels: list | None = None):
     as a binary search so a row costs log2(intervals) comparisons, not one per interval.
     Rows are expected inside [edges[0], edges[-1]). With `labels` (one per interval, e.g.
     its date) the label is returned instead of the index."""
-    output = IntegerField() if labels is None else DateField()
+    output: Field = IntegerField() if labels is None else DateField()
 
     def search(lo: int, hi: int):  # the interval is one of lo..hi-1
         if hi - lo == 1:
