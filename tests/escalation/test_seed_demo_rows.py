@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from django.core.management import call_command
 from django.db import connection
 
-from core.actors import system_user
 from core import rows
+from core.actors import system_user
 from escalation.models import Ticket
 from sla.models import Clock
 

@@ -140,9 +140,7 @@ def test_a_breach_tells_the_owner_once_even_if_the_timer_fires_twice(
     # The same event delivered again (a re-run task) is still one notification.
     clock = ticket_clock(ticket)
     with django_capture_on_commit_callbacks(execute=True):
-        events.sla_breached.send(
-            type(ticket), moments=[events.SlaMoment(ticket, clock, note.key)]
-        )
+        events.sla_breached.send(type(ticket), moments=[events.SlaMoment(ticket, clock, note.key)])
     assert Notification.objects.count() == 1
 
 
