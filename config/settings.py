@@ -202,7 +202,7 @@ Q_CLUSTER = {
 }
 # How many other workers a large SLA sweep asks to help (PostgreSQL only; a helper that
 # finds nothing left returns at once).
-SLA_SWEEP_HELPERS = env.int("SLA_SWEEP_HELPERS", default=3)
+SLA_SWEEP_HELPERS = env.int("SLA_SWEEP_HELPERS", default=1)
 # Timers per sweep transaction (one lock set, one event per kind, one outbox batch).
 SLA_SWEEP_BATCH = env.int("SLA_SWEEP_BATCH", default=500)
 if REDIS_URL:

@@ -7,6 +7,8 @@ owner and leads and copy an enterprise/VIP customer's CSM; the time-based rules 
 
 from datetime import datetime, timedelta
 
+from django.utils import timezone
+
 from core.choices import Priority, Tier
 from core.formatting import CLOCK, duration_text
 from outbox.services import outbox_enqueue_many
@@ -17,6 +19,7 @@ from sla.services import timer_set
 from . import events
 from . import notifications as notify
 from .clocks import ACK_FOLLOW_UP_TIMER, STALE_TIMER
+from .metrics.rollup import mark_days_stale
 from .models import Ticket, TicketState, Trigger
 from .services.automation import escalate_automatically
 
@@ -156,6 +159,9 @@ def on_breaches(timers: list[Timer], now: datetime) -> None:
     outbox_enqueue_many(out)
     if moments:
         events.sla_breached.send(Ticket, moments=moments)
+        # A breach changes the figures of the day its target started: read live until
+        # the next rollup rebuild (a target can run for weeks when paused).
+        mark_days_stale({timezone.localdate(m.clock.started_at) for m in moments})
 
 
 def _escalated_or_flagged(

@@ -183,8 +183,16 @@ def _record(timed: list[tuple[OutboxMessage, bool]]) -> list[OutboxMessage]:
         new.append(row)
         if due_now:
             due.add(id(row))
-    insert_returning_ids(OutboxMessage, new)
-    history_of_created(OutboxMessage, [m.pk for m in new], actor=acting_user(), reason="queued")
+    try:
+        with transaction.atomic():  # the rows and their "queued" history, or neither
+            insert_returning_ids(OutboxMessage, new)
+            history_of_created(
+                OutboxMessage, [m.pk for m in new], actor=acting_user(), reason="queued"
+            )
+    except IntegrityError:  # another writer recorded some of them just now: one by one
+        for row in new:
+            row.pk = None
+        new = [m for m in new if _saved_alone(m)]
     ids = [m.pk for m in new if id(m) in due]
     batch = _batch.get()
     if batch is not None:
@@ -192,6 +200,16 @@ def _record(timed: list[tuple[OutboxMessage, bool]]) -> list[OutboxMessage]:
     elif ids:
         transaction.on_commit(lambda: queue_delivery(ids))
     return new
+
+
+def _saved_alone(message: OutboxMessage) -> bool:
+    """Save one message unless its (event, recipient) is taken; whether it was new."""
+    try:
+        with transaction.atomic():
+            save_audited(message, actor=acting_user(), reason="queued")
+    except IntegrityError:
+        return False
+    return True
 
 
 def outbox_deliver(*, message_id: int) -> OutboxMessage | None:

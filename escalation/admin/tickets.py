@@ -173,6 +173,21 @@ class TicketAdmin(ServiceAdminMixin, AuditedAdmin):
     change_form_template = "admin/escalation/ticket/change_form.html"
     actions = ["link_to_incident"]
 
+    def response_action(self, request, queryset):
+        """ "Select all" acts on every match, but past the count's cap the lead never saw
+        how many that is: refused, with a sentence, until the list is narrowed."""
+        cap = CappedCountPaginator.cap
+        if request.POST.get("select_across") == "1":
+            if queryset.order_by().values("pk")[: cap + 1].count() > cap:
+                self.message_user(
+                    request,
+                    f"More than {cap:,} tickets match: narrow the list with a filter or a "
+                    "search before acting on all of them. Nothing was changed.",
+                    messages.WARNING,
+                )
+                return None
+        return super().response_action(request, queryset)
+
     step_paths = {"action": "act/<slug:step>/"}  # admin:escalation_ticket_action
     steps = {
         code: TicketActionStep(

@@ -43,7 +43,7 @@ from .sums import (
     zeroed,
 )
 
-__all__ = ["STAY_BUCKETS", "Report", "tier_distribution"]
+__all__ = ["STAY_BUCKETS", "Report"]
 
 TIER_METRICS = {
     Tier.L1: Metric.TIME_AT_L1,
@@ -397,10 +397,3 @@ def _float(value) -> float | None:
 
 def _one_decimal(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
-
-
-def tier_distribution(rows: list[TierRow]) -> dict:
-    return {
-        "labels": [label for label, _ in STAY_BUCKETS],
-        "series": [{"label": f"L{row.tier}", "data": row.buckets} for row in rows],
-    }

@@ -2,11 +2,11 @@
 
 A day is rebuilt by deleting and inserting its rows in one transaction, so rebuilding
 is idempotent. Today is never rolled up (the dashboard adds it live). Late changes to
-a past day's figures (a ticket opened last month resolved today, a customer changing
-plan, a target breached later) are caught three ways: the schedule rebuilds the last
-WINDOW_DAYS days on every run; it rebuilds the days of every ticket saved since the
-last run (their opening, hand-offs, stays, targets, refusals); and `mark_tickets_stale`
-lets a service say so at once. A stale day is read live until it is rebuilt.
+a past day (a ticket opened last month resolved today) are caught by the schedule: it
+rebuilds the last WINDOW_DAYS days and the days of every ticket saved since its last
+run; the sweep marks the day of a target it breaches stale (`mark_days_stale`), read
+live until rebuilt. Not caught past WINDOW_DAYS: a customer's plan change (no ticket
+is saved), which re-files that customer's old days only when they are rebuilt.
 """
 
 from datetime import date, timedelta
@@ -57,6 +57,7 @@ WINDOW_DAYS = 14  # rebuilt on every run: where late changes (targets breached) 
 CHUNK_DAYS = 100  # days built per transaction (a few statements per kind of row each)
 MODELS = (TicketRollup, HandoffRollup, StayRollup, ClockRollup, RefusalRollup)
 DAY = timedelta(days=1)
+BUILD_LOCK = 7_318_318  # the advisory lock id of rollup builds (any constant of ours)
 
 
 # --- building -------------------------------------------------------------------------
@@ -143,6 +144,15 @@ LEVELS = {
 }
 
 
+def _one_build_at_a_time() -> None:
+    """Two builds of one day at once would both delete, then both insert (PostgreSQL's
+    READ COMMITTED shows neither the other's rows): a lock held to commit orders them.
+    SQLite has one writer already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [BUILD_LOCK])
+
+
 def _build(days: list[date]) -> int:
     """Rebuild consecutive past days in one transaction; returns the rows written."""
     edges = [local_midnight(d) for d in days] + [local_midnight(days[-1] + DAY)]
@@ -206,6 +216,7 @@ def _build(days: list[date]) -> int:
         ),  # fmt: skip
     ]
     with transaction.atomic():
+        _one_build_at_a_time()
         for model in MODELS:
             model.objects.filter(day__gte=days[0], day__lte=days[-1]).delete()
         written = sum(_rows(*kind) for kind in kinds)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from ..models import Plan
 from . import tables as t
 from .customers import customer_summary
-from .report import Report, tier_distribution
+from .report import Report
 from .scope import scope_from
 
 PERMISSION = "escalation.view_metrics"
@@ -37,7 +37,7 @@ def _dashboard_tables(scope, *, rollups: bool = True):
     tier_rows = report.tiers()
     per_day = report.escalations_per_day()
     per_week = report.sla_per_week()
-    distribution = tier_distribution(tier_rows)
+    distribution = t.tier_distribution(tier_rows)
     tables = [
         t.figures_table(scope, report.headline()),
         t.tiers_table(scope, tier_rows),

@@ -5,6 +5,7 @@ the owners' bell and the signed webhooks, are written in as many statements as t
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -98,6 +99,7 @@ def test_a_backlog_larger_than_a_batch_asks_other_workers_to_help(
     make_ticket, settings, django_capture_on_commit_callbacks
 ):
     settings.SLA_SWEEP_HELPERS, settings.SLA_SWEEP_BATCH = 2, 2
+    cache.delete(tasks.HELPERS_ASKED)
     with time_machine.travel(ny(2026, 11, 2, 9), tick=False):
         for n in range(3):
             make_ticket(code="fraud", subject=f"Card fraud {n}")
@@ -111,3 +113,7 @@ def test_a_backlog_larger_than_a_batch_asks_other_workers_to_help(
     helpers = Task.objects.filter(func=tasks.HELP_TASK).count()
     # SQLite has one writer: helpers would only wait for its lock, so none are asked.
     assert helpers == (2 if connection.features.has_select_for_update_skip_locked else 0)
+    Timer.objects.update(fired_at=None)  # a backlog again, 30 seconds later
+    with time_machine.travel(ny(2026, 11, 2, 9, 31, 30), tick=False):
+        tasks.sweep_due_timers()  # the helpers asked a moment ago are not asked again
+    assert Task.objects.filter(func=tasks.HELP_TASK).count() == helpers

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from core.pagination import CappedCountPaginator
+from escalation import services
 from tests.factories import CustomerFactory
 
 LIST = reverse("admin:escalation_ticket_changelist")
@@ -51,3 +52,24 @@ def test_linking_the_selected_tickets_still_works(client_as, lead, seven_tickets
     )
     assert response.status_code == 200  # the incident picker, for the one ticket chosen
     assert list(response.context["tickets"]) == [seven_tickets[0]]
+
+
+def test_acting_on_all_matches_past_the_cap_is_refused_and_changes_nothing(
+    client_as, lead, seven_tickets, monkeypatch
+):
+    monkeypatch.setattr(CappedCountPaginator, "cap", 5)
+    incident = services.incident_declare(
+        actor=lead, title="Sync outage", affected_service="Sync", holding_message="On it."
+    )
+    response = client_as(lead).post(
+        LIST,
+        {
+            "action": "link_to_incident",
+            "select_across": "1",
+            "_selected_action": [t.pk for t in seven_tickets[:5]],
+            "incident": incident.pk,
+        },
+        follow=True,
+    )
+    assert "More than 5 tickets match" in response.content.decode()
+    assert not incident.tickets.exists()
