@@ -52,7 +52,7 @@ class Table:
         for row in self.rows:
             cells = []
             for i, cell in enumerate(row):
-                text = escape(cell.text)
+                text: str = escape(cell.text)
                 if cell.href:
                     text = f'<a href="{escape(cell.href)}" title="List these tickets">{text}</a>'
                 cells.append(f'<th scope="row">{text}</th>' if i == 0 else f"<td>{text}</td>")
