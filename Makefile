@@ -31,8 +31,12 @@ browser:
 	  else echo "no /usr/bin/chromium: the browser test will be skipped"; fi; \
 	fi
 
+# Two processes or more (pytest-xdist), each with its own test database; worksteal
+# evens out the few long tests (the role x URL matrix, junk input, the worker).
+PYTEST_PARALLEL ?= -n auto --dist worksteal
+
 test: install browser
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 
 # Style, the layers between apps (import-linter) and types (mypy with django-stubs).
 lint: install

@@ -9,8 +9,9 @@ cannot be attached by itself is held, with the reason, for a lead to attach or d
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
+from core.fields import StateField
 from core.history import AuditedHistory
 from escalation.models import Communication, Ticket
 
@@ -50,7 +51,7 @@ class InboundEmail(FSMModelMixin, models.Model):
     original = models.TextField(
         blank=True, help_text="The whole text as received (bounded), quotes included."
     )
-    state = FSMField(default=State.HELD, choices=State.choices, protected=True)
+    state = StateField(default=State.HELD, choices=State.choices, protected=True)
     reason = models.CharField("why held", max_length=20, choices=Reason.choices, blank=True)
     detail = models.CharField(max_length=500, blank=True)
     ticket = models.ForeignKey(

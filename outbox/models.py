@@ -2,8 +2,9 @@
 
 from django.db import models
 from django.utils import timezone
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import FSMModelMixin, transition
 
+from core.fields import StateField
 from core.history import AuditedHistory
 
 
@@ -32,7 +33,7 @@ class OutboxMessage(FSMModelMixin, models.Model):
     # References and Reply-To (outbox.threading). Stored on the row, not computed at send,
     # so every attempt and every re-send carries the same ones.
     headers = models.JSONField(default=dict, blank=True)
-    state = FSMField(default=State.PENDING, choices=State.choices, protected=True)
+    state = StateField(default=State.PENDING, choices=State.choices, protected=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True)

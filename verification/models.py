@@ -13,9 +13,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from core.choices import RiskLevel
+from core.fields import StateField
 from core.history import AuditedHistory
 
 RISK_ORDER = {RiskLevel.NONE: 0, RiskLevel.LOW: 1, RiskLevel.MEDIUM: 2, RiskLevel.HIGH: 3}
@@ -87,7 +88,7 @@ class VerificationRequest(ConcurrentTransitionMixin, models.Model):
     )
     action = models.ForeignKey(SensitiveAction, on_delete=models.PROTECT, related_name="+")
     risk_level = models.CharField(max_length=10, choices=RiskLevel.choices)
-    state = FSMField(
+    state = StateField(
         default=VerificationState.COLLECTING, choices=VerificationState.choices, protected=True
     )
     requested_by = models.ForeignKey(

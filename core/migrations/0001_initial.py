@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ("body", models.TextField()),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("pending", "Pending"),
                             ("sent", "Sent"),
@@ -50,7 +50,6 @@ class Migration(migrations.Migration):
                         ],
                         default="pending",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 ("attempts", models.PositiveSmallIntegerField(default=0)),
@@ -111,7 +110,7 @@ class Migration(migrations.Migration):
                 ("body", models.TextField()),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("pending", "Pending"),
                             ("sent", "Sent"),
@@ -119,7 +118,6 @@ class Migration(migrations.Migration):
                         ],
                         default="pending",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 ("attempts", models.PositiveSmallIntegerField(default=0)),

@@ -506,7 +506,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("new", "New"),
                             ("open", "Open"),
@@ -519,7 +519,6 @@ class Migration(migrations.Migration):
                         ],
                         default="new",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
@@ -653,7 +652,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("new", "New"),
                             ("open", "Open"),
@@ -666,7 +665,6 @@ class Migration(migrations.Migration):
                         ],
                         default="new",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),

@@ -259,7 +259,7 @@ class Migration(migrations.Migration):
                 ("channel_used", models.CharField(blank=True, max_length=300)),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("open", "Open"),
                             ("acknowledged", "Acknowledged"),
@@ -269,7 +269,6 @@ class Migration(migrations.Migration):
                         ],
                         default="open",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
@@ -404,7 +403,7 @@ class Migration(migrations.Migration):
                 ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("requested", "Requested"),
                             ("accepted", "Accepted"),
@@ -412,7 +411,6 @@ class Migration(migrations.Migration):
                         ],
                         default="requested",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 ("accepted_at", models.DateTimeField(blank=True, null=True)),
@@ -679,7 +677,7 @@ class Migration(migrations.Migration):
                 ("channel_used", models.CharField(blank=True, max_length=300)),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("open", "Open"),
                             ("acknowledged", "Acknowledged"),
@@ -689,7 +687,6 @@ class Migration(migrations.Migration):
                         ],
                         default="open",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
@@ -797,7 +794,7 @@ class Migration(migrations.Migration):
                 ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("requested", "Requested"),
                             ("accepted", "Accepted"),
@@ -805,7 +802,6 @@ class Migration(migrations.Migration):
                         ],
                         default="requested",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 ("accepted_at", models.DateTimeField(blank=True, null=True)),

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ("resolution_message", models.TextField(blank=True)),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("investigating", "Investigating"),
                             ("identified", "Identified"),
@@ -47,7 +47,6 @@ class Migration(migrations.Migration):
                         ],
                         default="investigating",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 ("declared_at", models.DateTimeField(default=django.utils.timezone.now)),
@@ -113,7 +112,7 @@ class Migration(migrations.Migration):
                 ("resolution_message", models.TextField(blank=True)),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("investigating", "Investigating"),
                             ("identified", "Identified"),
@@ -122,7 +121,6 @@ class Migration(migrations.Migration):
                         ],
                         default="investigating",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 ("declared_at", models.DateTimeField(default=django.utils.timezone.now)),

@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
+from core.fields import StateField
 from core.history import AuditedHistory
 
 from .tickets import Ticket
@@ -39,7 +40,7 @@ class DepartmentRequest(ConcurrentTransitionMixin, models.Model):
     copy_channels = models.TextField(
         "copies sent through", blank=True, help_text="One line per copied department."
     )
-    state = FSMField(
+    state = StateField(
         default=DepartmentRequestState.OPEN, choices=DepartmentRequestState.choices, protected=True
     )
     requested_by = models.ForeignKey(

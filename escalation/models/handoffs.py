@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from core.choices import Tier
+from core.fields import StateField
 from core.history import AuditedHistory
 
 from .tickets import Sentiment, Ticket
@@ -76,7 +77,7 @@ class Escalation(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(default=timezone.now)
-    state = FSMField(
+    state = StateField(
         default=EscalationState.REQUESTED, choices=EscalationState.choices, protected=True
     )
     accepted_by = models.ForeignKey(

@@ -10,9 +10,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from core.choices import Priority
+from core.fields import StateField
 from core.history import AuditedHistory
 
 REFERENCE_PREFIX = "INC-"
@@ -51,7 +52,7 @@ class MajorIncident(ConcurrentTransitionMixin, models.Model):
         "ETAs or promise compensation."
     )
     resolution_message = models.TextField(blank=True)
-    state = FSMField(
+    state = StateField(
         default=IncidentState.INVESTIGATING, choices=IncidentState.choices, protected=True
     )
     declared_by = models.ForeignKey(

@@ -5,9 +5,10 @@ import re
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, transition
 
 from core.choices import Priority, Tier
+from core.fields import StateField
 from core.history import AuditedHistory
 from core.validators import validate_single_line
 
@@ -98,7 +99,7 @@ class Ticket(ConcurrentTransitionMixin, models.Model):
     subject = models.CharField(max_length=200, validators=[validate_single_line])
     description = models.TextField(blank=True)
     sentiment = models.CharField(max_length=12, choices=Sentiment.choices, default=Sentiment.CALM)
-    state = FSMField(default=TicketState.NEW, choices=TicketState.choices, protected=True)
+    state = StateField(default=TicketState.NEW, choices=TicketState.choices, protected=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     first_response_at = models.DateTimeField(null=True, blank=True)

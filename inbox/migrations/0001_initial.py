@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("held", "Held for review"),
                             ("attached", "Attached to a ticket"),
@@ -56,7 +56,6 @@ class Migration(migrations.Migration):
                         ],
                         default="held",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 (
@@ -177,7 +176,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("held", "Held for review"),
                             ("attached", "Attached to a ticket"),
@@ -185,7 +184,6 @@ class Migration(migrations.Migration):
                         ],
                         default="held",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 (

@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                         ("body", models.TextField()),
                         (
                             "state",
-                            django_fsm.FSMField(
+                            models.CharField(
                                 choices=[
                                     ("pending", "Pending"),
                                     ("sent", "Sent"),
@@ -59,7 +59,6 @@ class Migration(migrations.Migration):
                                 ],
                                 default="pending",
                                 max_length=50,
-                                protected=True,
                             ),
                         ),
                         ("attempts", models.PositiveSmallIntegerField(default=0)),
@@ -116,7 +115,7 @@ class Migration(migrations.Migration):
                         ("body", models.TextField()),
                         (
                             "state",
-                            django_fsm.FSMField(
+                            models.CharField(
                                 choices=[
                                     ("pending", "Pending"),
                                     ("sent", "Sent"),
@@ -124,7 +123,6 @@ class Migration(migrations.Migration):
                                 ],
                                 default="pending",
                                 max_length=50,
-                                protected=True,
                             ),
                         ),
                         ("attempts", models.PositiveSmallIntegerField(default=0)),

@@ -20,6 +20,21 @@ from .keys import BREACH
 
 logger = logging.getLogger(__name__)
 BATCH = 500  # timers per transaction: one lock set, one event per kind, one outbox batch
+# What no handler reads of a due timer's clock (its kind, target, start, due time and
+# subject are read): thousands of rows per sweep convert a third fewer values.
+UNREAD_CLOCK_FIELDS = tuple(
+    f"clock__{name}"
+    for name in (
+        "warning_thresholds",
+        "paused_since",
+        "paused_business",
+        "paused_calendar",
+        "stopped_at",
+        "business_taken",
+        "calendar_taken",
+        "policy_version",
+    )
+)
 
 
 def sweep(*, now: datetime | None = None, batch: int = BATCH) -> int:
@@ -39,6 +54,7 @@ def sweep(*, now: datetime | None = None, batch: int = BATCH) -> int:
                 Timer.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(fired_at__isnull=True, due_at__lte=now)
                 .select_related("clock")
+                .defer(*UNREAD_CLOCK_FIELDS)
                 .order_by("due_at", "pk")[:batch]
             )
             if not due:

@@ -206,11 +206,14 @@ def _wait_for_port() -> None:
 
 def _sweep(env: dict, workers: int, timer_ids: list[int]) -> float:
     """Timers/s: these timers made due at once, the scheduled sweep queued once."""
+    from django.core.cache import cache
     from django.utils import timezone
     from django_q.tasks import async_task
 
     from sla.models import Timer
+    from sla.tasks import HELPERS_ASKED
 
+    cache.delete(HELPERS_ASKED)  # the previous run's "helpers asked" must not hold this one back
     cluster = _start([sys.executable, "manage.py", "qcluster"], env, workers)
     time.sleep(4)  # the clusters' workers are up
     Timer.objects.filter(pk__in=timer_ids).update(due_at=timezone.now())

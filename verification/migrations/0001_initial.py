@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("collecting", "Collecting factors"),
                             ("verified", "Verified"),
@@ -142,7 +142,6 @@ class Migration(migrations.Migration):
                         ],
                         default="collecting",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
@@ -253,7 +252,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "state",
-                    django_fsm.FSMField(
+                    models.CharField(
                         choices=[
                             ("collecting", "Collecting factors"),
                             ("verified", "Verified"),
@@ -265,7 +264,6 @@ class Migration(migrations.Migration):
                         ],
                         default="collecting",
                         max_length=50,
-                        protected=True,
                     ),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
