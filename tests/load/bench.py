@@ -90,9 +90,10 @@ def main() -> None:
             assert response.status_code == 200, response.status_code  # noqa: S101
         floors = []
         for _ in range(5):
-            with CaptureQueriesContext(connection) as queries:
+            timer = SqlTimer()
+            with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timer):
                 client.get(url, params)
-            floors.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+            floors.append(timer.seconds * 1000)
         timings.sort()
         p95 = timings[int(len(timings) * 0.95) - 1]
         print(  # noqa: T201
@@ -181,6 +182,22 @@ def desk_pages() -> list:
             "agent",
         ),
     ]
+
+
+class SqlTimer:
+    """The time spent in a page's statements, as Django's query log measures it (around
+    the driver's execute) but to the microsecond: the log rounds each query to a whole
+    millisecond, so a page of twelve fast queries read as anything from 0 to 12 ms."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
 
 
 def bench_sweep() -> None:
