@@ -7,6 +7,7 @@ owner and leads and copy an enterprise/VIP customer's CSM; the time-based rules 
 
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from core.choices import Priority, Tier
@@ -164,8 +165,11 @@ def on_breaches(timers: list[Timer], now: datetime) -> None:
     if moments:
         events.sla_breached.send(Ticket, moments=moments)
         # A breach changes the figures of the day its target started: read live until
-        # the next rollup rebuild (a target can run for weeks when paused).
-        mark_days_stale({timezone.localdate(m.clock.started_at) for m in moments})
+        # the next rollup rebuild (a target can run for weeks when paused). Marked after
+        # commit: every sweeper marks the same few days, and rows held for a whole batch
+        # made two workers take turns.
+        days = {timezone.localdate(m.clock.started_at) for m in moments}
+        transaction.on_commit(lambda: mark_days_stale(days), robust=True)
 
 
 def _escalated_or_flagged(

@@ -10,7 +10,7 @@ department requests by when they started.
 import re
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Q
 
 from core.choices import Tier
 from sla.models import Clock, ClockKind
@@ -54,7 +54,14 @@ def ticket_clocks(scope: Scope):
     """Ticket clocks started in the period, of tickets in scope."""
     clocks = Clock.objects.filter(scope.in_period("started_at"), subject_type_id=ticket_type_id())
     if scope.has_ticket_filters:
-        clocks = clocks.filter(subject_id__in=Ticket.objects.filter(scope.ticket_q()).values("pk"))
+        # Matched as `subject_id + 0`, which no index serves: the period is what narrows
+        # the clocks (clock_metrics_idx). On the bare column SQLite walks the clocks of
+        # every ticket in scope, of all time (300 ms for today's high-priority enterprise
+        # clocks at 100,000 tickets).
+        unindexed = ExpressionWrapper(F("subject_id") + 0, BigIntegerField())
+        clocks = clocks.alias(subject_unindexed=unindexed).filter(
+            subject_unindexed__in=Ticket.objects.filter(scope.ticket_q()).values("pk")
+        )
     return clocks
 
 

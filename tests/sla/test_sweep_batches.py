@@ -13,6 +13,8 @@ from django_q.models import Task
 
 from api.models import WebhookEvent, WebhookSubscriber
 from api.services import webhook_subscriber_save
+from escalation.metrics.rollup import metrics_rollup_rebuild
+from escalation.models import RollupDay
 from notifications.models import Kind, Notification
 from outbox import services as outbox_services
 from outbox.models import OutboxMessage
@@ -117,3 +119,22 @@ def test_a_backlog_larger_than_a_batch_asks_other_workers_to_help(
     with time_machine.travel(ny(2026, 11, 2, 9, 31, 30), tick=False):
         tasks.sweep_due_timers()  # the helpers asked a moment ago are not asked again
     assert Task.objects.filter(func=tasks.HELP_TASK).count() == helpers
+
+
+def test_a_breach_marks_the_day_its_target_started_stale_after_the_sweep_commits(
+    make_ticket, lead, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(ny(2026, 11, 2, 9), tick=False):
+        make_ticket(code="fraud", subject="Card fraud")
+    with time_machine.travel(ny(2026, 11, 3, 9), tick=False):
+        metrics_rollup_rebuild()  # the day the target started, rolled up and fresh
+        day = RollupDay.objects.get(day="2026-11-02")
+        assert not day.stale
+        with django_capture_on_commit_callbacks(execute=False) as after_commit:
+            sla.sweep()
+        day.refresh_from_db()
+        assert not day.stale  # not while the sweep's batch holds its locks
+        for callback in after_commit:
+            callback()
+    day.refresh_from_db()
+    assert day.stale  # the dashboard reads that day live until the next rebuild
