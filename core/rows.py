@@ -156,7 +156,10 @@ def _link(fields: list[Field], objs: Sequence[Model]) -> None:
                 continue
             if related.pk is None:
                 raise ValueError(f"{field.name} of a {model_name(obj)} row is not saved yet.")
-            setattr(obj, field.attname, getattr(related, field.target_field.attname))
+            # Through the relation, as bulk_create does: setting only the id column would
+            # drop the cached object, and each later `obj.ticket` would be a query (at
+            # 100,000 demo tickets, tens of thousands of round trips on PostgreSQL).
+            setattr(obj, field.name, related)
 
 
 def model_name(obj: Model) -> str:
