@@ -13,10 +13,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, transition
+from django_fsm import transition
 
 from core.choices import RiskLevel
-from core.fields import StateField
+from core.fields import ConcurrentStates, StateField
 from core.history import AuditedHistory
 
 RISK_ORDER = {RiskLevel.NONE: 0, RiskLevel.LOW: 1, RiskLevel.MEDIUM: 2, RiskLevel.HIGH: 3}
@@ -79,7 +79,7 @@ def default_expiry():
     return timezone.now() + timedelta(hours=settings.VERIFICATION_VALID_HOURS)
 
 
-class VerificationRequest(ConcurrentTransitionMixin, models.Model):
+class VerificationRequest(ConcurrentStates, models.Model):
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")

@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, transition
+from django_fsm import transition
 
-from core.fields import StateField
+from core.fields import ConcurrentStates, StateField
 from core.history import AuditedHistory
 
 from .tickets import Ticket
@@ -19,7 +19,7 @@ class DepartmentRequestState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class DepartmentRequest(ConcurrentTransitionMixin, models.Model):
+class DepartmentRequest(ConcurrentStates, models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="department_requests")
     department = models.ForeignKey(
         "contacts.Department", on_delete=models.PROTECT, related_name="requests"

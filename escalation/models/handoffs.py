@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, transition
+from django_fsm import transition
 
 from core.choices import Tier
-from core.fields import StateField
+from core.fields import ConcurrentStates, StateField
 from core.history import AuditedHistory
 
 from .tickets import Sentiment, Ticket
@@ -54,7 +54,7 @@ class EscalationState(models.TextChoices):
     RETURNED = "returned", "Returned as incomplete"
 
 
-class Escalation(ConcurrentTransitionMixin, models.Model):
+class Escalation(ConcurrentStates, models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="escalations")
     from_tier = models.PositiveSmallIntegerField(choices=Tier.choices)
     to_tier = models.PositiveSmallIntegerField(choices=Tier.choices)

@@ -10,10 +10,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, transition
+from django_fsm import transition
 
 from core.choices import Priority
-from core.fields import StateField
+from core.fields import ConcurrentStates, StateField
 from core.history import AuditedHistory
 
 REFERENCE_PREFIX = "INC-"
@@ -37,7 +37,7 @@ class IncidentState(models.TextChoices):
     RESOLVED = "resolved", "Resolved"
 
 
-class MajorIncident(ConcurrentTransitionMixin, models.Model):
+class MajorIncident(ConcurrentStates, models.Model):
     title = models.CharField(max_length=200)
     affected_service = models.CharField("feature or service affected", max_length=200)
     priority = models.CharField(

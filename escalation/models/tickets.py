@@ -5,10 +5,10 @@ import re
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, transition
+from django_fsm import transition
 
 from core.choices import Priority, Tier
-from core.fields import StateField
+from core.fields import ConcurrentStates, StateField
 from core.history import AuditedHistory
 from core.validators import validate_single_line
 
@@ -80,7 +80,7 @@ def queue_rank_expression() -> models.Case:
     )
 
 
-class Ticket(ConcurrentTransitionMixin, models.Model):
+class Ticket(ConcurrentStates, models.Model):
     """A customer issue with exactly one accountable owner.
 
     The transitions are the legal moves; only escalation.services calls them.

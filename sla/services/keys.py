@@ -20,4 +20,9 @@ def subject_key(subject: models.Model) -> tuple[ContentType, int]:
 
 def timer_key(clock: Clock, stage: str) -> str:
     """The unique key of one stage's timer (e.g. `warn75`, `breach`) on one clock cycle."""
-    return f"{clock.subject_type_id}:{clock.subject_id}:{clock.kind}:{clock.cycle}:{stage}"
+    return timer_key_of(clock.subject_type_id, clock.subject_id, clock.kind, clock.cycle, stage)
+
+
+def timer_key_of(subject_type_id: int, subject_id: int, kind: str, cycle: int, stage: str) -> str:
+    """`timer_key` from a clock's values, for clocks loaded in bulk without a model object."""
+    return f"{subject_type_id}:{subject_id}:{kind}:{cycle}:{stage}"

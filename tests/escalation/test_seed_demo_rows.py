@@ -8,6 +8,7 @@ from copy import copy
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 
@@ -51,6 +52,34 @@ def test_direct_rows_are_the_rows_bulk_create_writes(make_ticket):
     mine, theirs = (stored(Clock, c.pk, skip=("id", "subject_id")) for c in (direct, usual))
     assert mine == theirs
     assert Clock.objects.get(pk=direct.pk).started_at == clock.started_at
+
+
+def test_rows_given_as_values_are_the_rows_bulk_create_writes(make_ticket):
+    ticket = make_ticket(state="open", priority="high")
+    clock = Clock.objects.filter(subject_id=ticket.pk).first()
+    assert clock is not None
+    clock.started_at = clock.started_at.astimezone(ZoneInfo("Asia/Kolkata"))
+    clock.business_taken = timedelta(hours=2, seconds=1)
+    usual = copies(clock, 10**9 + 1)
+    Clock.objects.bulk_create([usual])
+    # Only some columns given: the others (paused time, cycle's default) take defaults.
+    given = [f.attname for f in Clock._meta.concrete_fields if f.attname != "id"]
+    given = [n for n in given if n not in ("paused_business", "paused_calendar")]
+    values = {n: getattr(clock, n) for n in given}
+    first, second = rows.insert_values(
+        Clock, given, [list({**values, "subject_id": s}.values()) for s in (10**9 + 2, 10**9)]
+    )
+    assert second == first + 1 and first > usual.pk
+    mine = stored(Clock, second, skip=("id", "subject_id"))
+    assert mine == stored(Clock, usual.pk, skip=("id", "subject_id"))
+    assert Clock.objects.get(pk=second).paused_business == timedelta(0)
+
+
+def test_rows_given_as_values_refuse_unknown_columns_and_self_filling_ones(db):
+    with pytest.raises(ValueError, match="no column nope"):
+        rows.insert_values(Clock, ["nope"], [[1]])
+    with pytest.raises(ValueError, match="fills itself"):
+        rows.insert_values(Ticket, ["subject"], [["Sync stopped"]])
 
 
 def test_direct_history_rows_are_the_ones_the_history_writer_makes(make_ticket):
