@@ -6,6 +6,7 @@ keyed by event and recipient, so a timer that fires twice notifies once.
 """
 
 from collections.abc import Iterable
+from hashlib import sha256
 
 from django.contrib.auth import get_user_model
 
@@ -74,6 +75,36 @@ def messages(
     return [
         Outgoing(event_key=key, recipient=recipient, subject=title, body=text, urgent=urgent)
         for recipient in dict.fromkeys(r for r in recipients if r)
+    ]
+
+
+def breach_digest(moments: list, recipients: Iterable[str], label_of: dict[str, str]) -> list:
+    """One message to each of `recipients` listing a sweep batch's missed targets (a
+    line per ticket, with its link), instead of one message per ticket: in a mass breach
+    (an outage, a holiday) a lead got one email for each of thousands of tickets.
+
+    Its event key is made from the batch's timer keys, so a batch swept twice (after a
+    crash rolled it back) still tells each lead once.
+    """
+    keys = "\n".join(sorted(m.key for m in moments))
+    event = "sla-breach-digest:" + sha256(keys.encode()).hexdigest()[:24]
+    lines = []
+    for m in moments:
+        ticket, clock = m.ticket, m.clock
+        lines.append(
+            f"{ticket.reference} · [{PRIORITY_LABELS[ticket.priority]}] "
+            f"{label_of[clock.kind]} due {clock.due_at:%Y-%m-%d %H:%M %Z} · "
+            f"{ticket.subject} · owner {ticket.owner}\n"
+            f"  {object_url('admin:escalation_ticket_change', ticket.pk)}"
+        )
+    count = len(moments)
+    body = (
+        f"{count} SLA targets were missed at once; each ticket's owner has been told.\n\n"
+        + "\n".join(lines)
+    )
+    return [
+        Outgoing(event_key=event, recipient=r, subject=f"{count} SLA targets breached", body=body)
+        for r in dict.fromkeys(r for r in recipients if r)
     ]
 
 

@@ -25,6 +25,9 @@ from .models import Ticket, TicketState, Trigger
 from .services.automation import escalate_automatically
 
 LABELS = dict(ClockKind.choices)
+# Breaches of non-critical tickets in one sweep batch from which the leads get one
+# digest instead of a message per ticket.
+DIGEST_FROM = 10
 
 
 def _hours(delta: timedelta) -> str:
@@ -144,32 +147,46 @@ def on_warnings(timers: list[Timer], now: datetime) -> None:
 
 
 def on_breaches(timers: list[Timer], now: datetime) -> None:
-    """Tell owners and leads (and an enterprise/VIP customer's CSM) that a target was missed."""
-    tickets, leads, out, moments = _alerted_tickets(timers), None, [], []
+    """Tell owners and leads (and an enterprise/VIP customer's CSM) that a target was missed.
+
+    A lead hears of each critical ticket's breach on its own (it goes out at once, day or
+    night), and of a batch's other breaches, when there are DIGEST_FROM or more, in one
+    digest (`notify.breach_digest`).
+    """
+    tickets, moments = _alerted_tickets(timers), []
     for timer in timers:
         ticket = tickets.get(timer.subject_id)
-        if ticket is None or not ticket.is_active:
-            continue
-        leads = notify.lead_emails() if leads is None else leads
-        clock = _clock(timer)
-        moments.append(events.SlaMoment(ticket, clock, timer.key))
+        if ticket is not None and ticket.is_active:
+            moments.append(events.SlaMoment(ticket, _clock(timer), timer.key))
+    if not moments:
+        return
+    leads = notify.lead_emails()
+    routine = [m for m in moments if m.ticket.priority != Priority.CRITICAL]
+    digested = routine if len(routine) >= DIGEST_FROM else []
+    in_digest = {id(m) for m in digested}
+    out = notify.breach_digest(digested, leads, LABELS) if digested else []
+    for moment in moments:
+        ticket, clock = moment.ticket, moment.clock
         label = LABELS[clock.kind]
         out += notify.messages(
             ticket,
-            timer.key,
-            [ticket.owner.email, *leads, *notify.csm_emails(ticket)],
+            moment.key,
+            [
+                ticket.owner.email,
+                *([] if id(moment) in in_digest else leads),
+                *notify.csm_emails(ticket),
+            ],
             f"{label} SLA breached",
             f"The {label.lower()} target was due at {clock.due_at:%Y-%m-%d %H:%M %Z}.",
         )
     outbox_enqueue_many(out)
-    if moments:
-        events.sla_breached.send(Ticket, moments=moments)
-        # A breach changes the figures of the day its target started: read live until
-        # the next rollup rebuild (a target can run for weeks when paused). Marked after
-        # commit: every sweeper marks the same few days, and rows held for a whole batch
-        # made two workers take turns.
-        days = {timezone.localdate(m.clock.started_at) for m in moments}
-        transaction.on_commit(lambda: mark_days_stale(days), robust=True)
+    events.sla_breached.send(Ticket, moments=moments)
+    # A breach changes the figures of the day its target started: read live until the
+    # next rollup rebuild (a target can run for weeks when paused). Marked after commit:
+    # every sweeper marks the same few days, and rows held for a whole batch made two
+    # workers take turns.
+    days = {timezone.localdate(m.clock.started_at) for m in moments}
+    transaction.on_commit(lambda: mark_days_stale(days), robust=True)
 
 
 def _escalated_or_flagged(
