@@ -71,12 +71,13 @@ def main() -> int:
     cookie = _session_cookie("agent")
     timer_sets = _timer_sets(TIMERS)
     results: dict[int, dict[str, float]] = {}
+    cpu: dict[int, str] = {}
     for n in (1, 2):
-        results[n] = {
-            "web": _web(env, n, cookie),
-            "sweep": _sweep(env, n, timer_sets[n - 1]),
-            "outbox": _outbox(env, n, smtp, tag=n),
-        }
+        results[n] = {"web": _web(env, n, cookie)}
+        with Cpu() as used:
+            results[n]["sweep"] = _sweep(env, n, timer_sets[n - 1])
+        cpu[n] = used.text
+        results[n]["outbox"] = _outbox(env, n, smtp, tag=n)
     smtp.stop()
     print(f"{'figure':<44} {'1 + 1':>10} {'2 + 2':>10} {'ratio':>7}")  # noqa: T201
     for key, label in (
@@ -86,7 +87,37 @@ def main() -> int:
     ):
         one, two = results[1][key], results[2][key]
         print(f"{label:<44} {one:>10.1f} {two:>10.1f} {two / one:>6.2f}x")  # noqa: T201
+    for n, text in cpu.items():
+        print(f"sweep with {n} + {n}: {text}")  # noqa: T201
     return 0
+
+
+class Cpu:
+    """How many of the machine's cores were busy while a block ran (workers, PostgreSQL
+    and all). If one sweeper with its database already keeps most cores busy, a second
+    can only add what is left: the cores, not the sweepers, are the limit."""
+
+    def __enter__(self) -> "Cpu":
+        self.started, self.busy, self.total = time.monotonic(), *_machine_jiffies()
+        self.text = ""
+        return self
+
+    def __exit__(self, *exc) -> None:
+        busy, total = _machine_jiffies()
+        share = (busy - self.busy) / max(1, total - self.total)
+        cores = os.cpu_count() or 1
+        self.text = (
+            f"cores busy {share * cores:.2f} of {cores} over "
+            f"{time.monotonic() - self.started:.1f} s"
+        )
+
+
+def _machine_jiffies() -> tuple[int, int]:
+    """(busy, total) jiffies of all cores since boot (/proc/stat; idle and iowait idle)."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
 
 
 def _recreate_database() -> None:
