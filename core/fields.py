@@ -2,6 +2,7 @@
 
 from functools import cache
 
+from django.db.models import Model
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMFieldMixin
 
 
@@ -42,5 +43,5 @@ class ConcurrentStates(ConcurrentTransitionMixin):
 
 
 @cache
-def _state_fields(model: type) -> tuple[FSMFieldMixin, ...]:
+def _state_fields(model: type[Model]) -> tuple[FSMFieldMixin, ...]:
     return tuple(f for f in model._meta.fields if isinstance(f, FSMFieldMixin))

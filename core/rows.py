@@ -83,7 +83,7 @@ def _insert_returning(model: type[Model], fields: list[Field], rows: list[list])
     head, one = _statement(model, fields)
     per = _rows_per_statement(fields)
     pk = model._meta.pk
-    returning = f" RETURNING {connection.ops.quote_name(pk.column)}"  # type: ignore[union-attr]
+    returning = f" RETURNING {connection.ops.quote_name(pk.column)}"
     ids: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per):

@@ -73,12 +73,14 @@ def clocks_bulk_create(plans: list[ClockPlan], *, now: datetime) -> int:
     """
     schedules: dict[int, Schedule] = {}
     clocks = []
+    checked: list[tuple[ClockPlan, int, datetime]] = []  # with subject and due time known
     for p in plans:
         if p.subject_id is None:
             raise ValueError(f"{p.kind} clock plan has no subject_id: insert its subject first.")
         if p.due_at is None:
             raise ValueError(f"{p.kind} clock plan has no due_at: pass it through clock_plan().")
         due_at = p.due_at
+        checked.append((p, p.subject_id, due_at))
         end = p.stopped_at or now
         breached_at = due_at if due_at <= end and p.paused_since is None else None
         taken = business = met = None
@@ -111,23 +113,23 @@ def clocks_bulk_create(plans: list[ClockPlan], *, now: datetime) -> int:
         )
     ids = insert_values(Clock, CLOCK_COLUMNS, clocks)
     timers = []
-    for clock_id, p in zip(ids, plans, strict=True):
+    for clock_id, (p, subject_id, due_at) in zip(ids, checked, strict=True):
         if p.paused_since is not None or p.stopped_at is not None:
             continue
         stages: list[tuple[str, str, datetime, dict[str, int]]] = []
         if p.warn_at is not None:
             pct = min(p.warning_thresholds)
             stages.append((f"warn{pct}", "warning", p.warn_at, {"percent": pct}))
-        stages.append((BREACH, BREACH, p.due_at, {}))  # type: ignore[arg-type] # checked above
+        stages.append((BREACH, BREACH, due_at, {}))
         for stage, suffix, due, payload in stages:
             if due > now:
-                key = timer_key_of(p.subject_type_id, p.subject_id, p.kind, p.cycle, stage)
+                key = timer_key_of(p.subject_type_id, subject_id, p.kind, p.cycle, stage)
                 timers.append(
                     [
                         key,
                         f"{p.kind}.{suffix}",
                         p.subject_type_id,
-                        p.subject_id,
+                        subject_id,
                         clock_id,
                         payload,
                         due,
