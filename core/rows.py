@@ -79,12 +79,27 @@ def insert_values(model: type[Model], columns: Sequence[str], rows: Sequence[lis
 
 
 def _insert_returning(model: type[Model], fields: list[Field], rows: list[list]) -> list[int]:
-    """Prepared rows written a statement of up to MAX_ROWS at a time; their new ids."""
+    """Prepared rows written in as few statements as the database takes well; their new
+    ids in order.
+
+    SQLite: multi-row INSERT ... RETURNING, up to MAX_ROWS rows a statement. PostgreSQL:
+    the ids drawn from the table's sequence first, then one prepared INSERT per row sent
+    in a pipeline (`executemany`). A multi-row statement there has thousands of
+    placeholders, too many for psycopg's statement cache, so each was parsed again in
+    Python: 130-200 ms per 1,000 clocks, against 20-30 ms this way.
+    """
+    if connection.vendor == "postgresql":
+        pk = model._meta.pk
+        if pk is None:
+            raise ValueError(f"{model.__name__} has no primary key column.")
+        ids = _reserve_ids(model, len(rows))
+        with_ids = [[new_id, *row] for new_id, row in zip(ids, rows, strict=True)]
+        _execute_prepared(model, [pk, *fields], with_ids)
+        return ids
     head, one = _statement(model, fields)
     per = _rows_per_statement(fields)
-    pk = model._meta.pk
-    returning = f" RETURNING {connection.ops.quote_name(pk.column)}"
-    ids: list[int] = []
+    returning = f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}"
+    ids = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per):
             chunk = rows[start : start + per]
@@ -194,11 +209,15 @@ def model_name(obj: Model) -> str:
 
 
 def _execute(model: type[Model], fields: list[Field], rows: Iterable[list]) -> None:
+    _execute_prepared(model, fields, prepared(fields, rows))
+
+
+def _execute_prepared(model: type[Model], fields: list[Field], rows: list[list]) -> None:
+    """Rows already in the driver's values, one prepared INSERT each (`executemany`)."""
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - model metadata
-    rows = prepared(fields, rows)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             cursor.executemany(sql, rows[start : start + CHUNK])
